@@ -1,0 +1,49 @@
+package io.tollgate.core.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole {@code gateway.yaml}, immutable. One instance per config version; a reload builds a new
+ * one and swaps it in atomically. Every section has defaults, so an empty file is a valid config.
+ */
+public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, ProviderConfig> providers,
+                            Map<String, ModelConfig> models, Map<String, PriceConfig> pricing,
+                            Map<String, TeamConfig> teams, List<KeyConfig> keys, CacheConfig cache,
+                            PromptsConfig prompts, StateConfig state, AlertsConfig alerts,
+                            Map<String, FilterSettings> filters) {
+
+    public GatewayConfig {
+        server = Defaults.or(server, ServerConfig.DEFAULT);
+        auth = Defaults.or(auth, AuthConfig.DEFAULT);
+        providers = Defaults.map(providers);
+        models = Defaults.map(models);
+        pricing = Defaults.map(pricing);
+        teams = Defaults.map(teams);
+        keys = Defaults.list(keys);
+        cache = Defaults.or(cache, CacheConfig.DEFAULT);
+        prompts = Defaults.or(prompts, PromptsConfig.DEFAULT);
+        state = Defaults.or(state, StateConfig.DEFAULT);
+        alerts = Defaults.or(alerts, AlertsConfig.DEFAULT);
+        filters = Defaults.map(filters);
+        for (var e : models.entrySet()) {
+            for (int i = 0; i < e.getValue().targets().size(); i++) {
+                String p = e.getValue().targets().get(i).provider();
+                if (!providers.containsKey(p)) {
+                    throw new ConfigException("models." + e.getKey() + ".targets[" + i + "].provider",
+                            "unknown provider '" + p + "' (expected one of " + providers.keySet() + ")");
+                }
+            }
+        }
+        for (KeyConfig k : keys) {
+            if (k.team() != null && !teams.containsKey(k.team())) {
+                throw new ConfigException("keys." + k.id() + ".team", "unknown team '" + k.team() + "' (expected one of " + teams.keySet() + ")");
+            }
+        }
+    }
+
+    /** An empty config: every default, no providers. */
+    public static GatewayConfig empty() {
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,36 @@
+package io.tollgate.core.config;
+
+import io.tollgate.core.error.FailureClass;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code models.<alias>:} what a model alias the client sends resolves to.
+ *
+ * @param routing    how a target is picked per attempt
+ * @param targets    provider + upstream model pairs
+ * @param retries    attempts and backoff
+ * @param timeouts   per-attempt timeouts
+ * @param fallbackOn failure classes that move on to another attempt
+ * @param maxCostUsd per-request cost cap (also enforced during a stream), or null
+ * @param limits     RPM/TPM for the alias as a whole
+ */
+public record ModelConfig(Routing routing, List<TargetConfig> targets, RetryConfig retries, TimeoutConfig timeouts,
+                          List<FailureClass> fallbackOn, @Nullable Double maxCostUsd, LimitsConfig limits) {
+
+    /** {@code routing:} strategies; see docs/routing.md. */
+    public enum Routing { FALLBACK, WEIGHTED, LEAST_LATENCY, LOWEST_COST }
+
+    public ModelConfig {
+        routing = Defaults.or(routing, Routing.FALLBACK);
+        targets = Defaults.list(targets);
+        retries = Defaults.or(retries, RetryConfig.DEFAULT);
+        timeouts = Defaults.or(timeouts, TimeoutConfig.DEFAULT);
+        fallbackOn = fallbackOn == null
+                ? List.of(FailureClass.RATE_LIMIT, FailureClass.SERVER_ERROR, FailureClass.TIMEOUT, FailureClass.CONNECTION)
+                : List.copyOf(fallbackOn);
+        limits = Defaults.or(limits, LimitsConfig.NONE);
+        if (targets.isEmpty()) throw new ConfigException("targets", "at least one target is required");
+        if (maxCostUsd != null && maxCostUsd <= 0) throw new ConfigException("max-cost-usd", maxCostUsd, "> 0");
+    }
+}

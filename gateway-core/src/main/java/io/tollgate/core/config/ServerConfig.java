@@ -1,0 +1,39 @@
+package io.tollgate.core.config;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code server:} where and how the gateway listens.
+ *
+ * @param host             bind address; null means "not set" (127.0.0.1, and loopback is enforced in open auth mode)
+ * @param port             client port
+ * @param maxRequestSize   larger bodies get 413
+ * @param shutdownGrace    how long SIGTERM waits for in-flight requests and streams
+ * @param idleTimeout      closes client connections idle this long
+ * @param ioThreads        event loops; 0 = one per CPU
+ * @param managementPort   serve /metrics and /health on this port instead (0 = same port)
+ */
+public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequestSize, Duration shutdownGrace,
+                           Duration idleTimeout, Integer ioThreads, Integer managementPort) {
+
+    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null, null);
+
+    public ServerConfig {
+        port = Defaults.or(port, 8080);
+        maxRequestSize = Defaults.or(maxRequestSize, DataSize.ofMegabytes(8));
+        shutdownGrace = Defaults.or(shutdownGrace, Duration.ofSeconds(30));
+        idleTimeout = Defaults.or(idleTimeout, Duration.ofMinutes(5));
+        ioThreads = Defaults.or(ioThreads, 0);
+        managementPort = Defaults.or(managementPort, 0);
+        if (port < 0 || port > 65535) throw new ConfigException("port", port, "0-65535");
+        if (managementPort < 0 || managementPort > 65535) throw new ConfigException("management-port", managementPort, "0-65535");
+        if (ioThreads < 0) throw new ConfigException("io-threads", ioThreads, ">= 0");
+        if (maxRequestSize.bytes() < 1024) throw new ConfigException("max-request-size", maxRequestSize, ">= 1KB");
+    }
+
+    /** The address to bind: the configured host, else loopback. */
+    public String bindHost() {
+        return host != null ? host : "127.0.0.1";
+    }
+}

@@ -1,0 +1,32 @@
+package io.tollgate.core.filter;
+
+import io.tollgate.core.model.Completion;
+import io.tollgate.core.model.GatewayResponse;
+import io.tollgate.core.model.StreamChunk;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The response of one request, as seen by the filter that registered this hook. Runs on the event
+ * loop, in reverse chain order, only for filters that proceeded. Cheap: no I/O, no blocking (hand
+ * slow work to a queue, as the ledger does).
+ *
+ * <p>One hook instance serves one request, so it may keep plain fields.
+ */
+public interface ResponseHook {
+
+    ResponseHook NONE = new ResponseHook() {};
+
+    /** The head (and, if unary, the whole body) of a successful answer, before it is written. */
+    default void onResponse(Exchange ex, GatewayResponse response) {}
+
+    /**
+     * Each chunk of a streamed answer, before it is written. Return it unchanged (it is then written
+     * without re-serialization), a replacement, or null to drop it.
+     */
+    default @Nullable StreamChunk onChunk(Exchange ex, StreamChunk chunk) {
+        return chunk;
+    }
+
+    /** Exactly once per request: success, error (before or during a stream) or client cancel. */
+    default void onComplete(Exchange ex, Completion completion) {}
+}

@@ -1,0 +1,101 @@
+package io.tollgate.core.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The canonical request body: OpenAI's shape for the request's {@link ApiKind}, parsed once.
+ *
+ * <p>Filters read {@link #json()}. A filter that changes the body calls {@link #edit()}, which marks
+ * the request dirty; {@link #bytes()} then re-serializes once. An untouched request is forwarded with
+ * the client's own bytes: no JSON re-serialization on the hot path.
+ *
+ * <p>Confined to the request's event loop, like the rest of the exchange.
+ */
+public final class GatewayRequest {
+
+    private final ApiKind api;
+    private final ObjectNode json;
+    private byte @Nullable [] bytes;
+
+    private GatewayRequest(ApiKind api, ObjectNode json, byte @Nullable [] bytes) {
+        this.api = Objects.requireNonNull(api, "api");
+        this.json = Objects.requireNonNull(json, "json");
+        this.bytes = bytes;
+    }
+
+    /** A request parsed from {@code bytes}; those bytes are reused until someone edits the body. */
+    public static GatewayRequest parsed(ApiKind api, ObjectNode json, byte[] bytes) {
+        return new GatewayRequest(api, json, bytes);
+    }
+
+    /** A request built in code (tests, translations); serialized on first use. */
+    public static GatewayRequest of(ApiKind api, ObjectNode json) {
+        return new GatewayRequest(api, json, null);
+    }
+
+    public ApiKind api() {
+        return api;
+    }
+
+    /** Read-only view by convention: call {@link #edit()} before changing anything. */
+    public ObjectNode json() {
+        return json;
+    }
+
+    /** The body for changing; invalidates the cached bytes. */
+    public ObjectNode edit() {
+        bytes = null;
+        return json;
+    }
+
+    /** The body as JSON bytes: the client's own when nothing changed. */
+    public byte[] bytes() {
+        byte[] b = bytes;
+        if (b == null) {
+            b = Json.bytes(json);
+            bytes = b;
+        }
+        return b;
+    }
+
+    public boolean isModified() {
+        return bytes == null;
+    }
+
+    /** The model (alias) asked for; empty when absent (the prompt filter may set it). */
+    public String model() {
+        JsonNode m = json.get("model");
+        return m != null && m.isTextual() ? m.asText() : "";
+    }
+
+    public void model(String model) {
+        edit().put("model", model);
+    }
+
+    public boolean stream() {
+        JsonNode s = json.get("stream");
+        return s != null && s.asBoolean(false);
+    }
+
+    /** {@code messages} of a chat request; an empty array when absent. */
+    public ArrayNode messages() {
+        JsonNode m = json.get("messages");
+        return m instanceof ArrayNode a ? a : Json.NODES.arrayNode();
+    }
+
+    /** Sampling temperature, or null when the client left the provider default. */
+    public @Nullable Double temperature() {
+        JsonNode t = json.get("temperature");
+        return t != null && t.isNumber() ? t.asDouble() : null;
+    }
+
+    /** The {@code user} body field, or null. */
+    public @Nullable String user() {
+        JsonNode u = json.get("user");
+        return u != null && u.isTextual() ? u.asText() : null;
+    }
+}

@@ -1,0 +1,33 @@
+package io.tollgate.core.model;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who is calling: the virtual key that authenticated the request.
+ *
+ * @param keyId    the key's id (never the key itself); {@code "anonymous"} in open mode
+ * @param team     the key's team, or null
+ * @param models   aliases the key may use; empty means every alias
+ * @param metadata free-form key metadata from config or the admin API
+ */
+public record Principal(String keyId, @Nullable String team, Set<String> models, Map<String, String> metadata) {
+
+    public static final Principal ANONYMOUS = new Principal("anonymous", null, Set.of(), Map.of());
+
+    public Principal {
+        Objects.requireNonNull(keyId, "keyId");
+        models = Set.copyOf(models);
+        metadata = Map.copyOf(metadata);
+    }
+
+    public boolean mayUse(String alias) {
+        return models.isEmpty() || models.contains(alias) || models.contains("*");
+    }
+
+    public boolean isAnonymous() {
+        return this == ANONYMOUS || "anonymous".equals(keyId);
+    }
+}
