@@ -1,0 +1,110 @@
+package io.tollgate.providers.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.core.model.Json;
+import io.tollgate.core.model.StreamChunk;
+import io.tollgate.core.model.TokenUsage;
+import io.tollgate.core.provider.ChunkSink;
+import io.tollgate.core.provider.SseDecoder;
+import io.tollgate.core.provider.StreamTranslator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * OpenAI's SSE streams (Chat Completions, completions, Responses) are already canonical, so events
+ * pass through byte for byte. The translator only: drops {@code [DONE]} (the client's encoder writes
+ * its own end), attaches {@link TokenUsage} to the events that carry a {@code usage} object (found
+ * by a byte scan, so the other chunks are never parsed), marks the usage chunk the gateway asked for
+ * as usage-only, keeps Responses {@code event:} names, and turns in-stream error objects into
+ * {@link ChunkSink#error}.
+ */
+public final class OpenAiStreamTranslator implements StreamTranslator {
+
+    private final String provider;
+    private final boolean usageInjected;
+    private final SseDecoder decoder = new SseDecoder();
+    private final SseDecoder.Handler handler;
+    private @Nullable ChunkSink sink;
+
+    /**
+     * @param usageInjected true when the gateway added {@code stream_options.include_usage} that the
+     *                      client did not ask for: the final usage chunk is then marked usage-only
+     */
+    public OpenAiStreamTranslator(String provider, boolean usageInjected) {
+        this.provider = provider;
+        this.usageInjected = usageInjected;
+        this.handler = this::onEvent;
+    }
+
+    @Override
+    public void feed(ByteBuffer bytes, ChunkSink out) {
+        sink = out;
+        decoder.feed(bytes, handler);
+    }
+
+    @Override
+    public void end(ChunkSink out) {
+        sink = out;
+        decoder.end(handler);
+    }
+
+    private void onEvent(@Nullable String event, byte[] data) {
+        ChunkSink out = sink;
+        if (out == null || SseDecoder.isDone(data) || (data.length == 0 && event == null)) {
+            return;
+        }
+        if ("error".equals(event) || startsWithErrorKey(data)) {
+            out.error(OpenAiErrors.streamError(provider, parseOrEmpty(data)));
+            return;
+        }
+        StreamChunk chunk = event == null ? StreamChunk.of(data) : StreamChunk.event(event, data);
+        if (OpenAiUsage.mentionsUsageObject(data)) {
+            JsonNode json = parseOrEmpty(data);
+            JsonNode usageNode = json.get("usage");
+            if (usageNode == null || !usageNode.isObject()) {
+                usageNode = json.path("response").get("usage");   // Responses API: response.completed
+            }
+            TokenUsage usage = OpenAiUsage.parse(usageNode);
+            if (usage != null) {
+                chunk = chunk.withUsage(usage);
+                if (usageInjected && isUsageOnlyChunk(json)) {
+                    chunk = chunk.asUsageOnly();
+                }
+            }
+        }
+        out.chunk(chunk);
+    }
+
+    /** The chunk {@code include_usage} adds: {@code choices: []} and a usage object. */
+    private static boolean isUsageOnlyChunk(JsonNode json) {
+        JsonNode choices = json.get("choices");
+        return choices != null && choices.isArray() && choices.isEmpty();
+    }
+
+    private static JsonNode parseOrEmpty(byte[] data) {
+        try {
+            return Json.parse(data);
+        } catch (IOException | RuntimeException e) {
+            return Json.object();
+        }
+    }
+
+    /** True for {@code {"error": ...}}: the first key of the object is {@code error}. */
+    static boolean startsWithErrorKey(byte[] data) {
+        int i = skipSpace(data, 0);
+        if (i >= data.length || data[i] != '{') return false;
+        i = skipSpace(data, i + 1);
+        byte[] key = {'"', 'e', 'r', 'r', 'o', 'r', '"'};
+        if (i + key.length > data.length) return false;
+        for (int k = 0; k < key.length; k++) {
+            if (data[i + k] != key[k]) return false;
+        }
+        return true;
+    }
+
+    private static int skipSpace(byte[] d, int i) {
+        while (i < d.length && (d[i] == ' ' || d[i] == '\n' || d[i] == '\r' || d[i] == '\t')) i++;
+        return i;
+    }
+}
