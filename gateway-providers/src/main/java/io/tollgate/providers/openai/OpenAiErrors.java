@@ -67,6 +67,12 @@ public final class OpenAiErrors {
                 "Upstream '" + provider + "' failed mid-stream" + (e.message == null ? "" : ": " + e.message), FailureClass.SERVER_ERROR, null);
     }
 
+    /** A 200 stream that ended without {@code [DONE]}, a finish reason or a terminal event. */
+    public static GatewayError truncatedStream(String provider) {
+        return GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
+                "Upstream '" + provider + "' ended the stream before the answer was complete.", FailureClass.CONNECTION, null);
+    }
+
     private static boolean isContextLength(Envelope e) {
         return "context_length_exceeded".equals(e.code);
     }

@@ -26,6 +26,8 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
     private final SseDecoder decoder = new SseDecoder();
     private final SseDecoder.Handler handler;
     private @Nullable ChunkSink sink;
+    /** Whether the stream reached a proper end: {@code [DONE]}, a finish_reason, or a terminal Responses event. */
+    private boolean finished;
 
     /**
      * @param usageInjected true when the gateway added {@code stream_options.include_usage} that the
@@ -47,14 +49,27 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
     public void end(ChunkSink out) {
         sink = out;
         decoder.end(handler);
+        if (!finished) {
+            // A body that stops before the vendor's end marks was cut (proxy timeout, dropped
+            // connection closed cleanly): say so rather than end a half answer silently.
+            out.error(OpenAiErrors.truncatedStream(provider));
+        }
     }
 
     private void onEvent(@Nullable String event, byte[] data) {
         ChunkSink out = sink;
-        if (out == null || SseDecoder.isDone(data) || (data.length == 0 && event == null)) {
+        if (out == null || (data.length == 0 && event == null)) {
             return;
         }
+        if (SseDecoder.isDone(data)) {
+            finished = true;
+            return;
+        }
+        if (!finished && (event != null ? isTerminalEvent(event) : contains(data, FINISH_REASON))) {
+            finished = true;   // once seen, no more scanning
+        }
         if ("error".equals(event) || startsWithErrorKey(data)) {
+            finished = true;   // reported already: no second error for the missing end
             out.error(OpenAiErrors.streamError(provider, parseOrEmpty(data)));
             return;
         }
@@ -74,6 +89,23 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
             }
         }
         out.chunk(chunk);
+    }
+
+    private static final byte[] FINISH_REASON = "\"finish_reason\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static boolean isTerminalEvent(String event) {
+        return event.equals("response.completed") || event.equals("response.failed") || event.equals("response.incomplete");
+    }
+
+    private static boolean contains(byte[] a, byte[] b) {
+        outer:
+        for (int i = 0; i <= a.length - b.length; i++) {
+            for (int k = 0; k < b.length; k++) {
+                if (a[i + k] != b[k]) continue outer;
+            }
+            return true;
+        }
+        return false;
     }
 
     /** The chunk {@code include_usage} adds: {@code choices: []} and a usage object. */

@@ -44,7 +44,9 @@ class OpenAiStreamTranslatorTest {
             "openai-responses-stream.sse", "openai-responses-stream-function-call.sse", "openai-responses-stream-docs-example.sse"})
     void anySplitOfARecordedStreamGivesTheSameChunksAsTheWholeBody(String fixture) {
         byte[] body = Fixtures.bytes(fixture);
-        List<String> expected = whole(body, false).summary();
+        CollectingSink all = whole(body, false);
+        assertThat(all.errors).as("a complete recorded stream is not an error").isEmpty();
+        List<String> expected = all.summary();
         assertThat(expected).isNotEmpty();
 
         // one event cut in the middle of its JSON, straddling two feeds
@@ -118,6 +120,26 @@ class OpenAiStreamTranslatorTest {
             assertThat(e.failure()).isEqualTo(FailureClass.SERVER_ERROR);
             assertThat(e.message()).contains("The server had an error");
         });
+    }
+
+    @Test
+    void aStreamCutBeforeItsEndIsReportedNotEndedSilently() {
+        byte[] body = Fixtures.bytes("openai-chat-stream-include-usage.sse");
+        String text = new String(body, StandardCharsets.UTF_8);
+        byte[] cut = text.substring(0, text.indexOf("\n\n", text.length() / 2) + 2).getBytes(StandardCharsets.UTF_8);
+        CollectingSink sink = whole(cut, false);
+        assertThat(sink.chunks).isNotEmpty();
+        assertThat(sink.errors).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(502);
+            assertThat(e.failure()).isEqualTo(FailureClass.CONNECTION);
+        });
+        // a stream that finished (finish_reason seen) but lost only [DONE] is complete
+        String beforeDone = text.substring(0, text.indexOf("data: [DONE]"));
+        assertThat(whole(beforeDone.getBytes(StandardCharsets.UTF_8), false).errors).isEmpty();
+        byte[] responses = Fixtures.bytes("openai-responses-stream.sse");
+        String r = new String(responses, StandardCharsets.UTF_8);
+        assertThat(whole(r.substring(0, r.indexOf("event: response.completed")).getBytes(StandardCharsets.UTF_8), false).errors).hasSize(1);
+        assertThat(whole(new byte[0], false).errors).hasSize(1);
     }
 
     @Test
