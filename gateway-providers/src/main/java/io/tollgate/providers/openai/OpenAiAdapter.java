@@ -1,6 +1,5 @@
 package io.tollgate.providers.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.model.ApiKind;
@@ -13,7 +12,6 @@ import io.tollgate.core.model.TokenUsage;
 import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.StreamTranslator;
 import io.tollgate.core.upstream.UpstreamRequest;
-import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
@@ -124,13 +122,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public GatewayResponse fromUpstream(GatewayRequest request, int status, Headers headers, byte[] body) {
-        TokenUsage usage = null;
-        try {
-            JsonNode json = Json.parse(body);
-            usage = OpenAiUsage.parse(json.get("usage"));
-        } catch (IOException | RuntimeException e) {
-            // a 2xx that is not JSON is passed on as is; it is simply not metered
-        }
+        TokenUsage usage = OpenAiUsage.fromBody(body);
         String contentType = headers.get("content-type");
         return GatewayResponse.unary(status, MutableHeaders.of("content-type", contentType == null ? "application/json" : contentType), body, usage);
     }

@@ -1,7 +1,13 @@
 package io.tollgate.providers.openai;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.tollgate.core.model.Json;
 import io.tollgate.core.model.TokenUsage;
+import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * input count, which is exactly {@link TokenUsage}'s convention, so nothing is added up.
  */
 public final class OpenAiUsage {
+
+    /** Reads one nested value mid-document (the shared mapper rejects trailing tokens, by design for whole bodies). */
+    private static final ObjectReader USAGE_READER = Json.MAPPER.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private OpenAiUsage() {}
 
@@ -33,6 +42,29 @@ public final class OpenAiUsage {
                 count(usage.path("prompt_tokens_details").path("cached_tokens")),
                 0,
                 count(usage.path("completion_tokens_details").path("reasoning_tokens")));
+    }
+
+    /**
+     * The top-level {@code usage} of a unary answer, read with a streaming parser that skips every
+     * other field unparsed (an embeddings answer is mostly vectors). Null when absent or not JSON.
+     */
+    public static @Nullable TokenUsage fromBody(byte[] body) {
+        try (JsonParser p = Json.MAPPER.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if ("usage".equals(field)) {
+                    return parse(USAGE_READER.readValue(p));
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;   // a 2xx that is not JSON is passed on as is; it is simply not metered
+        }
     }
 
     private static long count(JsonNode n) {
