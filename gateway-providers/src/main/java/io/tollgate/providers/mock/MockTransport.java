@@ -56,7 +56,7 @@ final class MockTransport implements UpstreamTransport {
 
     @Override
     public UpstreamCall send(Exchange ex, UpstreamRequest request, TimeoutConfig timeouts, UpstreamListener listener) {
-        Call call = new Call(ex.eventLoop(), listener);
+        Call call = new Call(ex.eventLoop(), listener, timeouts);
         long latency = knob(LATENCY_HEADER, request.headers(), ex.requestHeaders());
         call.chunkDelayMs = knob(CHUNK_DELAY_HEADER, request.headers(), ex.requestHeaders());
         long firstByteLimit = timeouts.firstToken().toMillis();
@@ -65,6 +65,7 @@ final class MockTransport implements UpstreamTransport {
             call.later(firstByteLimit, () -> call.fail(new UpstreamFailure(UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT,
                     "no response head within " + timeouts.firstToken().toMillis() + "ms")));
         } else {
+            call.latencyMs = latency;
             call.later(latency, () -> call.start(answer));
         }
         return call;
@@ -157,6 +158,8 @@ final class MockTransport implements UpstreamTransport {
     private final class Call implements UpstreamCall {
         private final Executor loop;
         private final UpstreamListener listener;
+        private final TimeoutConfig timeouts;
+        private long latencyMs;
         private long chunkDelayMs;
         private boolean cancelled;
         private boolean done;
@@ -166,9 +169,10 @@ final class MockTransport implements UpstreamTransport {
         private int next;
         private boolean cutMidstream;
 
-        Call(Executor loop, UpstreamListener listener) {
+        Call(Executor loop, UpstreamListener listener, TimeoutConfig timeouts) {
             this.loop = loop;
             this.listener = listener;
+            this.timeouts = timeouts;
         }
 
         /** Runs {@code task} on the event loop after {@code delayMs}, unless cancelled by then. */
@@ -196,6 +200,12 @@ final class MockTransport implements UpstreamTransport {
             }
             events = answer.events;
             cutMidstream = answer.failure == Failure.MIDSTREAM;
+            // The stream's length is known, so a timer is only armed when the total timeout will fire.
+            long totalMs = timeouts.total().toMillis();
+            if (latencyMs + chunkDelayMs * answer.events.size() >= totalMs) {
+                later(Math.max(0, totalMs - latencyMs), () -> fail(new UpstreamFailure(UpstreamFailure.Kind.TOTAL_TIMEOUT,
+                        "attempt exceeded " + totalMs + "ms")));
+            }
             emit();
         }
 
@@ -216,6 +226,11 @@ final class MockTransport implements UpstreamTransport {
                 return;
             }
             listener.onBody(ByteBuffer.wrap(frame(ev.get(next++))).asReadOnlyBuffer());
+            long idleMs = timeouts.idle().toMillis();
+            if (chunkDelayMs >= idleMs && next < ev.size()) {
+                later(idleMs, () -> fail(new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT, "no chunk for " + idleMs + "ms")));
+                return;
+            }
             later(chunkDelayMs, this::emit);
         }
 

@@ -220,6 +220,16 @@ class MockProviderTest {
         assertThat(timedOut.status).isZero();
         Recorder hung = call(req, "mock-error-timeout", Headers.EMPTY, tight);
         assertThat(hung.failure.isTimeout()).isTrue();
+
+        GatewayRequest streamed = chat(HELLO.replace("{\"model\":\"chat\",", "{\"model\":\"chat\",\"stream\":true,"));
+        Recorder idle = call(streamed, "mock-chat", MutableHeaders.of("x-mock-chunk-delay-ms", "10000"),
+                new TimeoutConfig(null, null, Duration.ofSeconds(60), Duration.ofMillis(50)));
+        assertThat(idle.reads).hasSize(1);
+        assertThat(idle.failure.kind()).isEqualTo(UpstreamFailure.Kind.IDLE_TIMEOUT);
+        Recorder total = call(streamed, "mock-chat", MutableHeaders.of("x-mock-chunk-delay-ms", "20"),
+                new TimeoutConfig(null, Duration.ofMillis(50), Duration.ofMillis(100), null));
+        assertThat(total.failure.kind()).isEqualTo(UpstreamFailure.Kind.TOTAL_TIMEOUT);
+        assertThat(total.reads.size()).isBetween(2, 8);
     }
 
     @Test
