@@ -129,7 +129,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public StreamTranslator streamTranslator(GatewayRequest request) {
-        return new OpenAiStreamTranslator(name, injectsStreamUsage(request));
+        return new OpenAiStreamTranslator(name, injectsStreamUsage(request), request.api() == ApiKind.RESPONSES);
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
 
     private final String provider;
     private final boolean usageInjected;
+    private final boolean responsesApi;
     private final SseDecoder decoder = new SseDecoder();
     private final SseDecoder.Handler handler;
     private @Nullable ChunkSink sink;
@@ -32,10 +33,13 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
     /**
      * @param usageInjected true when the gateway added {@code stream_options.include_usage} that the
      *                      client did not ask for: the final usage chunk is then marked usage-only
+     * @param responsesApi  the stream is a Responses API stream (ends with a terminal
+     *                      {@code response.*} event rather than {@code [DONE]})
      */
-    public OpenAiStreamTranslator(String provider, boolean usageInjected) {
+    public OpenAiStreamTranslator(String provider, boolean usageInjected, boolean responsesApi) {
         this.provider = provider;
         this.usageInjected = usageInjected;
+        this.responsesApi = responsesApi;
         this.handler = this::onEvent;
     }
 
@@ -65,7 +69,7 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
             finished = true;
             return;
         }
-        if (!finished && (event != null ? isTerminalEvent(event) : contains(data, FINISH_REASON))) {
+        if (!finished && (responsesApi ? isTerminal(event, data) : contains(data, FINISH_REASON))) {
             finished = true;   // once seen, no more scanning
         }
         if ("error".equals(event) || startsWithErrorKey(data)) {
@@ -93,8 +97,20 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
 
     private static final byte[] FINISH_REASON = "\"finish_reason\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private static boolean isTerminalEvent(String event) {
-        return event.equals("response.completed") || event.equals("response.failed") || event.equals("response.incomplete");
+    private static final byte[][] TERMINAL_TYPES = {
+            "\"type\":\"response.completed\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            "\"type\":\"response.failed\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            "\"type\":\"response.incomplete\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+
+    /** A terminal Responses event, by its {@code event:} name or, for servers that send no names, its {@code type}. */
+    private static boolean isTerminal(@Nullable String event, byte[] data) {
+        if (event != null) {
+            return event.equals("response.completed") || event.equals("response.failed") || event.equals("response.incomplete");
+        }
+        for (byte[] type : TERMINAL_TYPES) {
+            if (contains(data, type)) return true;
+        }
+        return false;
     }
 
     private static boolean contains(byte[] a, byte[] b) {

@@ -15,8 +15,12 @@ import org.junit.jupiter.api.Test;
 
 class OpenAiStreamTranslatorTest {
 
+    private static boolean isResponses(byte[] body) {
+        return new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).contains("response.");
+    }
+
     private static CollectingSink whole(byte[] body, boolean injected) {
-        OpenAiStreamTranslator t = new OpenAiStreamTranslator("openai", injected);
+        OpenAiStreamTranslator t = new OpenAiStreamTranslator("openai", injected, isResponses(body));
         CollectingSink sink = new CollectingSink();
         t.feed(ByteBuffer.wrap(body), sink);
         t.end(sink);
@@ -24,7 +28,7 @@ class OpenAiStreamTranslatorTest {
     }
 
     private static CollectingSink split(byte[] body, int[] cuts) {
-        OpenAiStreamTranslator t = new OpenAiStreamTranslator("openai", false);
+        OpenAiStreamTranslator t = new OpenAiStreamTranslator("openai", false, isResponses(body));
         CollectingSink sink = new CollectingSink();
         int from = 0;
         for (int cut : cuts) {
@@ -140,6 +144,11 @@ class OpenAiStreamTranslatorTest {
         String r = new String(responses, StandardCharsets.UTF_8);
         assertThat(whole(r.substring(0, r.indexOf("event: response.completed")).getBytes(StandardCharsets.UTF_8), false).errors).hasSize(1);
         assertThat(whole(new byte[0], false).errors).hasSize(1);
+        // a Responses stream without event: names still ends properly on its terminal type
+        String unnamed = r.replaceAll("(?m)^event: .*\\n", "");
+        CollectingSink dataOnly = whole(unnamed.getBytes(StandardCharsets.UTF_8), false);
+        assertThat(dataOnly.errors).isEmpty();
+        assertThat(dataOnly.chunks.getLast().usage()).isEqualTo(new TokenUsage(13, 284, 0, 0, 256));
     }
 
     @Test
