@@ -36,7 +36,7 @@ public final class MockProviderFactory implements ProviderFactory {
     @Override
     public ProviderAdapter create(String name, ProviderConfig config, FilterServices services) {
         OpenAiAdapter openAi = new OpenAiAdapter(name, OpenAiEndpoint.bearer(BASE_URL, ""), config.headers(), OpenAiQuirks.NONE,
-                EnumSet.of(ApiKind.CHAT_COMPLETIONS, ApiKind.COMPLETIONS, ApiKind.EMBEDDINGS), !Boolean.FALSE.equals(config.enabled()));
+                EnumSet.of(ApiKind.CHAT_COMPLETIONS, ApiKind.COMPLETIONS, ApiKind.EMBEDDINGS, ApiKind.RESPONSES), !Boolean.FALSE.equals(config.enabled()));
         return new MockAdapter(openAi, new MockTransport(services.scheduler(), services.clock()));
     }
 

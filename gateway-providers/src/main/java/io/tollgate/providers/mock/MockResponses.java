@@ -78,7 +78,7 @@ final class MockResponses {
     }
 
     /**
-     * The SSE data payloads of a streamed answer, {@code [DONE]} last: a role chunk, one chunk per
+     * The SSE frames of a streamed answer, {@code [DONE]} last: a role chunk, one chunk per
      * word, a finish chunk and, when {@code stream_options.include_usage} is set, the usage chunk
      * ({@code choices: []}). As OpenAI does, every chunk then carries {@code "usage": null}.
      */
@@ -93,7 +93,7 @@ final class MockResponses {
             ObjectNode delta = first.withArray("choices").addObject().put("index", 0).putObject("delta");
             delta.put("role", "assistant").put("content", "");
             ((ObjectNode) first.withArray("choices").get(0)).putNull("finish_reason");
-            out.add(Json.bytes(first));
+            out.add(sse(null, Json.bytes(first)));
         }
         String[] parts = answer.split("(?<= )");
         for (String part : parts) {
@@ -106,7 +106,7 @@ final class MockResponses {
                 choice.putNull("logprobs");
             }
             choice.putNull("finish_reason");
-            out.add(Json.bytes(c));
+            out.add(sse(null, Json.bytes(c)));
         }
         ObjectNode last = chunk(id, object, model, created, includeUsage);
         ObjectNode finish = last.withArray("choices").addObject().put("index", 0);
@@ -117,14 +117,98 @@ final class MockResponses {
             finish.putNull("logprobs");
         }
         finish.put("finish_reason", "stop");
-        out.add(Json.bytes(last));
+        out.add(sse(null, Json.bytes(last)));
         if (includeUsage) {
             ObjectNode u = chunk(id, object, model, created, false);
             u.putArray("choices");
             u.set("usage", usage(words(chat ? chatPrompt(body) : text(body.path("prompt"))), words(answer)));
-            out.add(Json.bytes(u));
+            out.add(sse(null, Json.bytes(u)));
         }
-        out.add("[DONE]".getBytes(StandardCharsets.US_ASCII));
+        out.add(sse(null, "[DONE]".getBytes(StandardCharsets.US_ASCII)));
+        return out;
+    }
+
+    /** A Responses API {@code response} object, completed, with the same answer and token counts as chat. */
+    static ObjectNode response(JsonNode body, String model, long created) {
+        String answer = ANSWER_PREFIX + clip(responsesInput(body));
+        ObjectNode r = responseHead(body, model, created, "completed");
+        ObjectNode message = r.withArray("output").addObject();
+        message.put("id", "msg_mock_" + hash(body).substring(0, 24)).put("type", "message").put("status", "completed").put("role", "assistant");
+        message.putArray("content").addObject().put("type", "output_text").put("text", answer).putArray("annotations");
+        long in = words(responsesPrompt(body));
+        long out = words(answer);
+        ObjectNode u = r.putObject("usage");
+        u.put("input_tokens", in);
+        u.putObject("input_tokens_details").put("cached_tokens", 0);
+        u.put("output_tokens", out);
+        u.putObject("output_tokens_details").put("reasoning_tokens", 0);
+        u.put("total_tokens", in + out);
+        return r;
+    }
+
+    /**
+     * A Responses stream as OpenAI sends it ({@code event:} + {@code data:} frames, no {@code [DONE]}):
+     * response.created, one response.output_text.delta per word, response.completed with usage.
+     */
+    static List<byte[]> responsesStream(JsonNode body, String model, long created) {
+        ObjectNode done = response(body, model, created);
+        String itemId = done.path("output").path(0).path("id").asText();
+        List<byte[]> out = new ArrayList<>();
+        int seq = 0;
+        ObjectNode createdEvent = Json.object().put("type", "response.created").put("sequence_number", seq++);
+        createdEvent.set("response", responseHead(body, model, created, "in_progress"));
+        out.add(sse("response.created", Json.bytes(createdEvent)));
+        String answer = done.path("output").path(0).path("content").path(0).path("text").asText();
+        for (String part : answer.split("(?<= )")) {
+            ObjectNode delta = Json.object().put("type", "response.output_text.delta").put("sequence_number", seq++)
+                    .put("item_id", itemId).put("output_index", 0).put("content_index", 0).put("delta", part);
+            out.add(sse("response.output_text.delta", Json.bytes(delta)));
+        }
+        ObjectNode completed = Json.object().put("type", "response.completed").put("sequence_number", seq);
+        completed.set("response", done);
+        out.add(sse("response.completed", Json.bytes(completed)));
+        return out;
+    }
+
+    private static ObjectNode responseHead(JsonNode body, String model, long created, String status) {
+        ObjectNode r = Json.object();
+        r.put("id", "resp_mock_" + hash(body).substring(0, 24));
+        r.put("object", "response");
+        r.put("created_at", created);
+        r.put("status", status);
+        r.put("model", model);
+        r.putArray("output");
+        if (!status.equals("completed")) r.putNull("usage");
+        return r;
+    }
+
+    /** The last user text of a Responses {@code input} (a string, or a list of messages). */
+    private static String responsesInput(JsonNode body) {
+        JsonNode input = body.path("input");
+        if (input.isTextual()) return input.asText();
+        String last = "";
+        for (JsonNode item : input) {
+            if (item.path("role").asText("user").equals("user")) last = text(item.path("content"));
+        }
+        return last;
+    }
+
+    private static String responsesPrompt(JsonNode body) {
+        JsonNode input = body.path("input");
+        if (input.isTextual()) return input.asText() + " " + body.path("instructions").asText("");
+        StringBuilder sb = new StringBuilder(body.path("instructions").asText(""));
+        for (JsonNode item : input) sb.append(' ').append(text(item.path("content")));
+        return sb.toString();
+    }
+
+    /** One SSE frame: optional {@code event:} line, the data line, the blank line. */
+    static byte[] sse(@org.jspecify.annotations.Nullable String event, byte[] data) {
+        byte[] head = ((event == null ? "" : "event: " + event + "\n") + "data: ").getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + data.length + 2];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(data, 0, out, head.length, data.length);
+        out[out.length - 2] = '\n';
+        out[out.length - 1] = '\n';
         return out;
     }
 

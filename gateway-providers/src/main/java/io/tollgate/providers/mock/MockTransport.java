@@ -13,7 +13,6 @@ import io.tollgate.core.upstream.UpstreamRequest;
 import io.tollgate.core.upstream.UpstreamTransport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -119,15 +118,20 @@ final class MockTransport implements UpstreamTransport {
             return stream ? sse(MockResponses.stream(body, model, created, false), model)
                     : Answer.json(200, MockResponses.completion(body, model, created));
         }
+        if (path.endsWith("/responses")) {
+            return stream ? sse(MockResponses.responsesStream(body, model, created), model)
+                    : Answer.json(200, MockResponses.response(body, model, created));
+        }
         if (path.endsWith("/embeddings")) {
             return Answer.json(200, MockResponses.embeddings(body, model));
         }
-        return Answer.json(404, MockResponses.error(404, "Unknown request URL: POST " + path + ". The mock serves chat/completions, completions, embeddings and models."));
+        return Answer.json(404, MockResponses.error(404, "Unknown request URL: POST " + path + ". The mock serves chat/completions, completions, responses, embeddings and models."));
     }
 
-    private static Answer sse(List<byte[]> payloads, String model) {
+    /** {@code frames}: complete SSE frames, written one per read. */
+    private static Answer sse(List<byte[]> frames, String model) {
         Failure f = model.equals("mock-error-midstream") ? Failure.MIDSTREAM : Failure.NONE;
-        return new Answer(200, MutableHeaders.of("content-type", "text/event-stream; charset=utf-8"), null, payloads, f);
+        return new Answer(200, MutableHeaders.of("content-type", "text/event-stream; charset=utf-8"), null, frames, f);
     }
 
     private static @Nullable Answer failure(String what) {
@@ -225,7 +229,7 @@ final class MockTransport implements UpstreamTransport {
                 finish();
                 return;
             }
-            listener.onBody(ByteBuffer.wrap(frame(ev.get(next++))).asReadOnlyBuffer());
+            listener.onBody(ByteBuffer.wrap(ev.get(next++)).asReadOnlyBuffer());
             long idleMs = timeouts.idle().toMillis();
             if (chunkDelayMs >= idleMs && next < ev.size()) {
                 later(idleMs, () -> fail(new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT, "no chunk for " + idleMs + "ms")));
@@ -263,15 +267,5 @@ final class MockTransport implements UpstreamTransport {
                 later(0, this::emit);
             }
         }
-    }
-
-    private static byte[] frame(byte[] data) {
-        byte[] prefix = "data: ".getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[prefix.length + data.length + 2];
-        System.arraycopy(prefix, 0, out, 0, prefix.length);
-        System.arraycopy(data, 0, out, prefix.length, data.length);
-        out[out.length - 2] = '\n';
-        out[out.length - 1] = '\n';
-        return out;
     }
 }

@@ -171,6 +171,36 @@ class MockProviderTest {
     }
 
     @Test
+    void responsesApiAnswersUnaryAndStreamedWithUsage() throws Exception {
+        GatewayRequest unary = OpenAiCodec.INSTANCE.decode(ApiKind.RESPONSES,
+                "{\"model\":\"r\",\"instructions\":\"Be brief.\",\"input\":\"Tell me a joke\"}".getBytes(StandardCharsets.UTF_8));
+        Recorder r = call(unary, "mock-chat");
+        JsonNode json = Json.parse(r.body.toByteArray());
+        assertThat(json.path("object").asText()).isEqualTo("response");
+        assertThat(json.path("status").asText()).isEqualTo("completed");
+        assertThat(json.path("output").path(0).path("content").path(0).path("text").asText()).isEqualTo("Mock answer to: Tell me a joke");
+        assertThat(mock.fromUpstream(unary, 200, r.headers, r.body.toByteArray()).usage()).isEqualTo(TokenUsage.of(6, 7));
+
+        GatewayRequest streamed = OpenAiCodec.INSTANCE.decode(ApiKind.RESPONSES,
+                "{\"model\":\"r\",\"stream\":true,\"input\":[{\"role\":\"user\",\"content\":\"Tell me a joke\"}]}".getBytes(StandardCharsets.UTF_8));
+        Recorder s = call(streamed, "mock-chat");
+        assertThat(new String(s.body.toByteArray(), StandardCharsets.UTF_8)).startsWith("event: response.created\ndata: {").doesNotContain("[DONE]");
+        StreamTranslator t = mock.streamTranslator(streamed);
+        CollectingSink sink = new CollectingSink();
+        for (byte[] read : s.reads) t.feed(ByteBuffer.wrap(read), sink);
+        t.end(sink);
+        assertThat(sink.errors).isEmpty();
+        assertThat(sink.chunks.getFirst().event()).isEqualTo("response.created");
+        assertThat(sink.chunks.getFirst().usage()).isNull();
+        StringBuilder text = new StringBuilder();
+        sink.chunks.stream().filter(c -> "response.output_text.delta".equals(c.event())).forEach(c -> text.append(c.json().path("delta").asText()));
+        assertThat(text).hasToString("Mock answer to: Tell me a joke");
+        assertThat(sink.chunks.getLast().event()).isEqualTo("response.completed");
+        assertThat(sink.chunks.getLast().usage()).isEqualTo(TokenUsage.of(4, 7));
+        assertThat(sink.chunks.getLast().isUsageOnly()).isFalse();
+    }
+
+    @Test
     void completionsAnswerInTheLegacyShape() throws Exception {
         GatewayRequest req = OpenAiCodec.INSTANCE.decode(ApiKind.COMPLETIONS, "{\"model\":\"c\",\"prompt\":\"Say this is a test\"}".getBytes(StandardCharsets.UTF_8));
         JsonNode json = Json.parse(call(req, "mock-instruct").body.toByteArray());
@@ -269,7 +299,8 @@ class MockProviderTest {
         assertThat(mock.isEnabled()).isTrue();
         assertThat(mock.supports(ApiKind.CHAT_COMPLETIONS)).isTrue();
         assertThat(mock.supports(ApiKind.EMBEDDINGS)).isTrue();
-        assertThat(mock.supports(ApiKind.RESPONSES)).isFalse();
+        assertThat(mock.supports(ApiKind.RESPONSES)).isTrue();
+        assertThat(mock.supports(ApiKind.MESSAGES)).isFalse();
         assertThat(mock.localTransport()).isNotNull();
     }
 }
