@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>429: {@link FailureClass#RATE_LIMIT}, with {@code retry-after-ms} / {@code retry-after}.
  *       The vendor's message is not relayed: OpenAI's names the organization id.</li>
- *   <li>5xx: {@link FailureClass#SERVER_ERROR}, 502 {@code upstream_error} to the client.</li>
+ *   <li>5xx and 409 (a lock timeout, which OpenAI's SDKs retry): {@link FailureClass#SERVER_ERROR},
+ *       502 {@code upstream_error} to the client.</li>
+ *   <li>408: {@link FailureClass#TIMEOUT}, 504 {@code upstream_timeout}.</li>
  *   <li>401/403: {@link FailureClass#AUTH}, 502 {@code upstream_error}; the vendor message (which
  *       quotes part of the key) is replaced.</li>
  *   <li>400 {@code context_length_exceeded}: {@link FailureClass#CONTEXT_LENGTH}, vendor fields kept.</li>
@@ -42,7 +44,12 @@ public final class OpenAiErrors {
                     "Upstream '" + provider + "' rejected the gateway's credentials (HTTP " + status + "). An operator must fix the provider's api-key.",
                     FailureClass.AUTH, null);
         }
-        if (status >= 500) {
+        // OpenAI's own SDKs retry 408 (request timeout) and 409 (lock timeout) besides 429 and 5xx
+        if (status == 408) {
+            return GatewayError.upstream(ErrorCode.UPSTREAM_TIMEOUT,
+                    "Upstream '" + provider + "' timed out processing the request (HTTP 408).", FailureClass.TIMEOUT, retryAfter(headers));
+        }
+        if (status >= 500 || status == 409) {
             return GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
                     "Upstream '" + provider + "' failed with HTTP " + status + (e.message == null ? "" : ": " + e.message),
                     FailureClass.SERVER_ERROR, retryAfter(headers));

@@ -68,6 +68,17 @@ class OpenAiErrorsTest {
     }
 
     @Test
+    void timeoutsAndLockConflictsAreRetryableLikeOpenAisSdksTreatThem() {
+        GatewayError timeout = map(408, Headers.EMPTY, new byte[0]);
+        assertThat(timeout.status()).isEqualTo(504);
+        assertThat(timeout.code()).isEqualTo("upstream_timeout");
+        assertThat(timeout.failure()).isEqualTo(FailureClass.TIMEOUT);
+        GatewayError conflict = map(409, Headers.EMPTY, "{\"error\":{\"message\":\"lock timeout\"}}".getBytes());
+        assertThat(conflict.status()).isEqualTo(502);
+        assertThat(conflict.failure()).isEqualTo(FailureClass.SERVER_ERROR);
+    }
+
+    @Test
     void otherClientErrorsPassThroughWithTheVendorsStatusCodeMessageAndParam() {
         GatewayError e = map(404, Headers.EMPTY,
                 "{\"error\":{\"message\":\"The model `gpt-9` does not exist or you do not have access to it.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"model_not_found\"}}".getBytes());
