@@ -68,11 +68,18 @@ final class MessagesResponseEncoder implements ResponseEncoder {
         return Json.bytes(msg);
     }
 
+    /**
+     * Hand every chunk here, usage-only ones included: those write nothing, but their usage is what
+     * the final {@code message_delta} reports to the client.
+     */
     @Override
     public byte[] chunk(StreamChunk chunk) {
-        if (chunk.event() != null) {
+        if (chunk.event() != null && isAnthropicEvent(chunk.event())) {
             sawNative = true;
             return frame(chunk.event(), chunk.data());
+        }
+        if (chunk.event() != null) {
+            return NOTHING;   // another API's named event (Responses) cannot be shown to a Messages client
         }
         JsonNode json = chunk.json();
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -173,6 +180,14 @@ final class MessagesResponseEncoder implements ResponseEncoder {
         openBlock = -1;
         openIsText = false;
         openToolIndex = -1;
+    }
+
+    private static boolean isAnthropicEvent(String event) {
+        return switch (event) {
+            case "message_start", "content_block_start", "content_block_delta", "content_block_stop",
+                 "message_delta", "message_stop", "ping", "error" -> true;
+            default -> false;
+        };
     }
 
     static String stopReason(String finishReason) {

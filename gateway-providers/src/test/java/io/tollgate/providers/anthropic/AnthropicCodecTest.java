@@ -164,6 +164,7 @@ class AnthropicCodecTest {
                     .isEqualTo(AnthropicStreamTranslatorTest.toolCallDeltas(sink.chunks).getFirst().path("id").asText());
             assertThat(AnthropicStreamTranslatorTest.finishReason(again.chunks)).isEqualTo("tool_calls");
             assertThat(again.chunks.getLast().usage()).isEqualTo(sink.chunks.getLast().usage());
+            assertThat(sink.chunks.getLast().isUsageOnly()).isTrue();   // written as nothing, but reported in message_delta
             List<String> names = parse(out.toByteArray()).stream().map(e -> e[0]).toList();
             assertThat(names.getFirst()).isEqualTo("message_start");
             assertThat(names.subList(names.size() - 2, names.size())).containsExactly("message_delta", "message_stop");
@@ -188,6 +189,14 @@ class AnthropicCodecTest {
         JsonNode u = Json.parse(codec.encoder(inbound).unary(cached)).path("usage");
         assertThat(u.path("input_tokens").asLong()).isEqualTo(10);
         assertThat(u.path("cache_read_input_tokens").asLong()).isEqualTo(7351);
+    }
+
+    @Test
+    void namedEventsOfOtherApisAreNotWrittenToAMessagesClient() {
+        ResponseEncoder enc = codec.encoder(codec.decode(ApiKind.MESSAGES, b("{\"model\":\"m\",\"max_tokens\":1,\"messages\":[]}")));
+        assertThat(enc.chunk(StreamChunk.event("response.output_text.delta", b("{}")))).isEmpty();
+        assertThat(new String(enc.chunk(StreamChunk.event("ping", b("{\"type\":\"ping\"}"))), StandardCharsets.UTF_8))
+                .isEqualTo("event: ping\ndata: {\"type\":\"ping\"}\n\n");
     }
 
     @Test
