@@ -52,6 +52,16 @@ public final class GatewayRequest {
         return new GatewayRequest(api, json, null);
     }
 
+    /**
+     * The same canonical body presented as another API, without the native body: what the router
+     * hands a target that does not speak the client's API natively (a {@code /v1/messages} request,
+     * canonical chat inside, to an OpenAI target: {@code withApi(CHAT_COMPLETIONS)}). Shares the JSON
+     * tree and bytes (adapters do not mutate requests), so it costs no copy.
+     */
+    public GatewayRequest withApi(ApiKind otherApi) {
+        return new GatewayRequest(otherApi, json, bytes, null);
+    }
+
     public ApiKind api() {
         return api;
     }

@@ -20,6 +20,17 @@ class NativeBodyTest {
     }
 
     @Test
+    void withApiPresentsTheCanonicalBodyToAChatOnlyTarget() {
+        NativeBody original = new NativeBody(NativeBody.ANTHROPIC_MESSAGES, new byte[] {'{', '}'}, MutableHeaders.of());
+        GatewayRequest r = GatewayRequest.translated(ApiKind.MESSAGES, Json.object().put("model", "m"), original);
+        GatewayRequest chat = r.withApi(ApiKind.CHAT_COMPLETIONS);
+        assertThat(chat.api()).isEqualTo(ApiKind.CHAT_COMPLETIONS);
+        assertThat(chat.nativeBody()).isNull();
+        assertThat(chat.bytes()).isSameAs(r.bytes());
+        assertThat(chat.model()).isEqualTo("m");
+    }
+
+    @Test
     void ordinaryRequestsHaveNone() {
         assertThat(GatewayRequest.of(ApiKind.CHAT_COMPLETIONS, Json.object()).nativeBody()).isNull();
     }

@@ -3,7 +3,10 @@ package io.tollgate.providers.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.core.error.ErrorCode;
+import io.tollgate.core.error.FailureClass;
 import io.tollgate.core.error.GatewayError;
+import io.tollgate.core.error.GatewayException;
 import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.model.GatewayRequest;
 import io.tollgate.core.model.GatewayResponse;
@@ -11,7 +14,6 @@ import io.tollgate.core.model.Headers;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.NativeBody;
-import io.tollgate.core.model.StreamChunk;
 import io.tollgate.core.model.TokenUsage;
 import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.StreamTranslator;
@@ -108,7 +110,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
         try {
             message = Json.parse(body);
         } catch (IOException e) {
-            throw StreamChunk.malformed("Anthropic answer is not JSON", e);
+            throw new GatewayException(GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
+                    "Anthropic answered " + status + " with a body that is not JSON.", FailureClass.SERVER_ERROR, null));
         }
         TokenUsage usage = AnthropicUsage.of(message.path("usage"));
         if (isNative(request)) {

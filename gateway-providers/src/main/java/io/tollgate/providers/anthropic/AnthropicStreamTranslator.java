@@ -67,7 +67,11 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         try {
             json = Json.parse(data);
         } catch (IOException e) {
-            throw StreamChunk.malformed("Anthropic stream event '" + event + "' is not JSON", e);
+            // a garbled stream is the upstream's failure: end it with an error, never a half answer
+            failed = true;
+            out.error(GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
+                    "Anthropic sent a stream event that is not JSON (" + (event == null ? "unnamed" : event) + ").", FailureClass.SERVER_ERROR, null));
+            return;
         }
         String type = json.path("type").asText(event == null ? "" : event);
         if (type.equals("ping")) {
@@ -161,9 +165,9 @@ final class AnthropicStreamTranslator implements StreamTranslator {
     private void mergeUsage(JsonNode delta) {
         if (delta.isMissingNode() || delta.isNull()) return;
         ObjectNode merged = startUsage.isObject() ? ((ObjectNode) startUsage).deepCopy() : Json.object();
-        delta.fields().forEachRemaining(e -> {
+        for (Map.Entry<String, JsonNode> e : delta.properties()) {
             if (!e.getValue().isNull()) merged.set(e.getKey(), e.getValue());
-        });
+        }
         startUsage = merged;
         usage = AnthropicUsage.of(merged);
     }

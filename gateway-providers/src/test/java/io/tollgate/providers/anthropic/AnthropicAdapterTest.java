@@ -189,6 +189,16 @@ class AnthropicAdapterTest {
     }
 
     @Test
+    void nonJsonSuccessBodyIsAnUpstreamErrorNotACrash() {
+        assertThatThrownBy(() -> adapter.fromUpstream(chat("{\"model\":\"c\",\"messages\":[]}"), 200, Headers.EMPTY,
+                "<html>proxy</html>".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.error().status()).isEqualTo(502);
+                    assertThat(e.error().failure()).isEqualTo(io.tollgate.core.error.FailureClass.SERVER_ERROR);
+                });
+    }
+
+    @Test
     void finishReasonMapping() {
         assertThat(AnthropicUsage.finishReason("end_turn")).isEqualTo("stop");
         assertThat(AnthropicUsage.finishReason("stop_sequence")).isEqualTo("stop");

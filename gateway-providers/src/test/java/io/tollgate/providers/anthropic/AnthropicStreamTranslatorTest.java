@@ -170,6 +170,16 @@ class AnthropicStreamTranslatorTest {
         assertThat(sink.errors.getFirst().failure()).isEqualTo(FailureClass.CONNECTION);
     }
 
+    @Test
+    void garbledEventEndsTheStreamWithAnErrorNotAnException() throws Exception {
+        byte[] body = ("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"usage\":{\"input_tokens\":3}}}\n\n"
+                + "event: content_block_delta\ndata: {not json\n\n").getBytes(StandardCharsets.UTF_8);
+        Fixtures.Sink sink = runWhole(adapter.streamTranslator(streamRequest(false)), body);
+        assertThat(sink.chunks).hasSize(1);
+        assertThat(sink.errors).hasSize(1);
+        assertThat(sink.errors.getFirst().failure()).isEqualTo(FailureClass.SERVER_ERROR);
+    }
+
     static String text(List<StreamChunk> chunks) {
         StringBuilder sb = new StringBuilder();
         for (StreamChunk c : chunks) {
