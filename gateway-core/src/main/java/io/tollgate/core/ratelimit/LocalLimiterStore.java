@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * In-process buckets (Bucket4j: lock-free, greedy refill). Lives in {@code services.shared} so the
- * buckets survive reloads; a changed limit reconfigures its bucket keeping the tokens it has.
+ * buckets survive reloads; a changed limit reconfigures its bucket (ADDITIVE: raising 2 -> 5 allows 3 more at once; no reset of the window).
  */
 public final class LocalLimiterStore implements LimiterStore {
 
@@ -62,7 +62,7 @@ public final class LocalLimiterStore implements LimiterStore {
             synchronized (h) {
                 if (h.perMinute != perMinute) {
                     h.bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth(perMinute)).build(),
-                            TokensInheritanceStrategy.AS_IS);
+                            TokensInheritanceStrategy.ADDITIVE);
                     h.perMinute = perMinute;
                 }
             }
