@@ -20,6 +20,8 @@ public final class LocalBudgetStore implements BudgetStore {
         double reserved;
     }
 
+    private static final double DUST = 1e-9;
+
     private final Clock clock;
     private final Cache<BudgetWindow, Window> windows;
 
@@ -53,7 +55,10 @@ public final class LocalBudgetStore implements BudgetStore {
     public CompletionStage<Totals> settle(BudgetWindow w, double reserved, double actual) {
         Window win = window(w);
         synchronized (win) {
-            win.reserved = Math.max(0, win.reserved - reserved);
+            win.reserved -= reserved;
+            if (win.reserved < DUST) {
+                win.reserved = 0; // float remainders of released reservations
+            }
             win.spent += actual;
             return CompletableFuture.completedFuture(new Totals(win.spent, win.reserved));
         }

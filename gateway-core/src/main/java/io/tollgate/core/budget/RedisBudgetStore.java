@@ -29,7 +29,7 @@ public final class RedisBudgetStore implements BudgetStore {
     // ARGV: reserved to release, actual to add, expire-at
     private static final String SETTLE = """
             local reserved = tonumber(redis.call('HINCRBYFLOAT', KEYS[1], 'reserved', -tonumber(ARGV[1])))
-            if reserved < 0 then
+            if reserved < 0.000000001 then
               reserved = 0
               redis.call('HSET', KEYS[1], 'reserved', '0')
             end
