@@ -109,7 +109,8 @@ final class BudgetFilter implements GatewayFilter {
         return pass.step(0).exceptionally(error -> {
             pass.releaseTaken();
             GatewayError answer = failures.onError(error);
-            return answer == null ? new FilterDecision.Proceed(ResponseHook.NONE) : new FilterDecision.Reject(answer);
+            // fail-open: nothing is reserved, but the per-request cap still guards the stream
+            return answer == null ? new FilterDecision.Proceed(pass) : new FilterDecision.Reject(answer);
         });
     }
 
