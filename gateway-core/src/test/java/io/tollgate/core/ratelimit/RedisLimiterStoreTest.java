@@ -73,9 +73,13 @@ class RedisLimiterStoreTest {
     }
 
     private static FilterDecision decideWithDeadRedis(FailMode mode, SimpleMeterRegistry registry) {
+        return decide(RedisTestSupport.DEAD_URL, mode, registry);
+    }
+
+    private static FilterDecision decide(String redisUrl, FailMode mode, SimpleMeterRegistry registry) {
         DefaultFilterServices services = TestFilterServices.of(registry, io.tollgate.core.filter.Ticker.system(), java.time.Clock.systemUTC());
         try {
-            GatewayConfig config = config().key("k", null, limits(10, null), null, null).state(RedisTestSupport.DEAD_URL, mode).build();
+            GatewayConfig config = config().key("k", null, limits(10, null), null, null).state(redisUrl, mode).build();
             GatewayFilter f = new RateLimitFilterFactory().create(config, services);
             DefaultExchange ex = TestExchange.forKey("k");
             long start = System.nanoTime();
@@ -93,6 +97,20 @@ class RedisLimiterStoreTest {
         FilterDecision d = decideWithDeadRedis(FailMode.OPEN, registry);
         assertThat(d).isInstanceOf(FilterDecision.Proceed.class);
         assertThat(registry.get("gateway.state.errors").tag("store", "rate-limit").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRedisThatAcceptsButNeverAnswersCostsAtMostTheCommandTimeout() throws Exception {
+        // the kernel completes the TCP handshake from the backlog; nothing ever reads or answers
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            long start = System.nanoTime();
+            FilterDecision d = decide("redis://127.0.0.1:" + silent.getLocalPort(), FailMode.CLOSED, registry);
+            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertThat(d).isInstanceOf(FilterDecision.Reject.class);
+            assertThat(millis).isLessThan(1000);
+            assertThat(registry.get("gateway.state.errors").tag("store", "rate-limit").counter().count()).isEqualTo(1);
+        }
     }
 
     @Test
