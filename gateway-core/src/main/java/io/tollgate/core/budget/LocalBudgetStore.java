@@ -29,8 +29,12 @@ public final class LocalBudgetStore implements BudgetStore {
         this.clock = clock;
         this.windows = Caffeine.newBuilder()
                 .expireAfter(Expiry.<BudgetWindow, Window>creating((w, v) -> w.end() == null ? Duration.ofDays(365_000)
-                        : Duration.between(clock.instant(), w.end()).plusDays(1)))
+                        : max(Duration.between(clock.instant(), w.end()).plusDays(1), Duration.ofMinutes(1))))
                 .build();
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private Window window(BudgetWindow w) {
