@@ -14,9 +14,10 @@ public interface LimiterStore {
 
     /**
      * Settles a bucket after the fact: a positive {@code delta} takes more (the bucket may go into
-     * debt), a negative one gives tokens back (never above capacity). Fire and forget.
+     * debt), a negative one gives tokens back (never above capacity). Callers on the request path
+     * do not wait for it; the stage says when it took effect.
      */
-    void adjust(String bucket, long perMinute, long delta);
+    CompletionStage<Void> adjust(String bucket, long perMinute, long delta);
 
     /**
      * @param allowed     whether the tokens were taken

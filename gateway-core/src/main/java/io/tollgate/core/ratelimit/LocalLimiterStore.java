@@ -46,13 +46,14 @@ public final class LocalLimiterStore implements LimiterStore {
     }
 
     @Override
-    public void adjust(String bucket, long perMinute, long delta) {
+    public CompletionStage<Void> adjust(String bucket, long perMinute, long delta) {
         Bucket b = bucket(bucket, perMinute);
         if (delta > 0) {
             b.consumeIgnoringRateLimits(delta);
         } else if (delta < 0) {
             b.addTokens(-delta);
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     private Bucket bucket(String id, long perMinute) {

@@ -3,6 +3,7 @@ package io.tollgate.core.ratelimit;
 import io.lettuce.core.ScriptOutputType;
 import io.tollgate.core.state.RedisState;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -57,10 +58,11 @@ public final class RedisLimiterStore implements LimiterStore {
     }
 
     @Override
-    public void adjust(String bucket, long perMinute, long delta) {
-        if (delta != 0) {
-            redis.eval(SCRIPT, ScriptOutputType.MULTI, List.of(prefix + bucket),
-                    Long.toString(perMinute), Long.toString(delta), "1");
+    public CompletionStage<Void> adjust(String bucket, long perMinute, long delta) {
+        if (delta == 0) {
+            return CompletableFuture.completedFuture(null);
         }
+        return redis.<List<Long>>eval(SCRIPT, ScriptOutputType.MULTI, List.of(prefix + bucket),
+                Long.toString(perMinute), Long.toString(delta), "1").thenApply(r -> null);
     }
 }

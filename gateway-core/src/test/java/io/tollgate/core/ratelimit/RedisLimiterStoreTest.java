@@ -54,7 +54,7 @@ class RedisLimiterStoreTest {
         // one token every 12 s; a few ms have passed since the bucket was first touched
         assertThat(Duration.ofNanos(onB.nanosToWait())).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(12));
 
-        a.adjust("rpm:key:k", 5, -2); // a refund on one gateway is visible on the other
+        a.adjust("rpm:key:k", 5, -2).toCompletableFuture().join(); // a refund on one gateway is visible on the other
         assertThat(b.tryConsume("rpm:key:k", 5, 2).toCompletableFuture().join().allowed()).isTrue();
     }
 
@@ -66,7 +66,7 @@ class RedisLimiterStoreTest {
         LimiterStore a = new RedisLimiterStore(gatewayA, prefix);
         LimiterStore b = new RedisLimiterStore(gatewayB, prefix);
         assertThat(a.tryConsume("tpm:key:k", 1000, 100).toCompletableFuture().join().remaining()).isEqualTo(900);
-        a.adjust("tpm:key:k", 1000, 1500); // the answer was much longer than estimated
+        a.adjust("tpm:key:k", 1000, 1500).toCompletableFuture().join(); // the answer was much longer than estimated
         LimiterStore.Probe p = b.tryConsume("tpm:key:k", 1000, 10).toCompletableFuture().join();
         assertThat(p.allowed()).isFalse();
         assertThat(Duration.ofNanos(p.nanosToWait())).isGreaterThan(Duration.ofSeconds(30));
