@@ -77,7 +77,6 @@ final class BudgetAdmin {
             }
             BudgetFilter.Applied a = new BudgetFilter.Applied(BudgetWindow.of(scope, id, budget.period(), clock.instant()), budget);
             return state.store.reset(a.window()).thenApply(t -> {
-                state.alerts.forget(a.window());
                 if (scope != BudgetScope.USER) {
                     state.lastSpent.put(scope.label() + ":" + id, 0.0);
                 }

@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Soft budget alerts: when spend crosses one of a budget's {@code alerts} fractions, once per
- * threshold per period (per replica): a log line, {@code gateway.budget.alerts{scope}} and, if
+ * threshold per period (across replicas when the store is Redis): a log line, {@code gateway.budget.alerts{scope}} and, if
  * {@code alerts.webhook} is set, a JSON POST, retried with backoff on the blocking executor.
  */
 public final class BudgetAlerts {
@@ -30,9 +28,6 @@ public final class BudgetAlerts {
     private static final Logger log = LoggerFactory.getLogger(BudgetAlerts.class);
     /** Waits before the 2nd, 3rd and 4th attempt. */
     static final List<Duration> BACKOFF = List.of(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(5));
-    private static final int MAX_REMEMBERED = 100_000;
-
-    private final Set<String> fired = ConcurrentHashMap.newKeySet();
     private final Map<BudgetScope, Counter> counters = new EnumMap<>(BudgetScope.class);
     private final Executor blocking;
     private final ScheduledExecutorService scheduler;
@@ -47,28 +42,23 @@ public final class BudgetAlerts {
         this.scheduler = scheduler;
     }
 
-    /** Checks {@code spent} against the thresholds; fires each crossed one the first time only. */
-    public void check(BudgetWindow window, double limit, List<Double> thresholds, double spent, String webhook) {
+    /**
+     * Checks {@code spent} against the thresholds; fires each crossed one once per window: the
+     * store's claim makes that hold across replicas and across reloads, and a reset re-arms it.
+     */
+    public void check(BudgetWindow window, double limit, List<Double> thresholds, double spent, String webhook, BudgetStore store) {
         if (limit <= 0) {
             return;
         }
         for (Double t : thresholds) {
-            if (spent >= t * limit && remember(window.key() + "@" + t)) {
-                fire(window, limit, t, spent, webhook);
+            if (spent >= t * limit) {
+                store.claimAlert(window, t).whenComplete((first, error) -> {
+                    if (error == null && first) {
+                        fire(window, limit, t, spent, webhook);
+                    }
+                });
             }
         }
-    }
-
-    /** A reset budget may alert again in the same period. */
-    public void forget(BudgetWindow window) {
-        fired.removeIf(k -> k.startsWith(window.key() + "@"));
-    }
-
-    private boolean remember(String key) {
-        if (fired.size() > MAX_REMEMBERED) {
-            fired.clear(); // a bound on memory; worst case a threshold alerts twice
-        }
-        return fired.add(key);
     }
 
     private void fire(BudgetWindow w, double limit, double threshold, double spent, String webhook) {

@@ -207,7 +207,7 @@ final class BudgetFilter implements GatewayFilter {
                         return;
                     }
                     remember(a, totals.spent());
-                    state.alerts.check(a.window(), a.budget().usd(), a.budget().alerts(), totals.spent(), config.alerts().webhook());
+                    state.alerts.check(a.window(), a.budget().usd(), a.budget().alerts(), totals.spent(), config.alerts().webhook(), state.store);
                 });
             }
             taken = 0;

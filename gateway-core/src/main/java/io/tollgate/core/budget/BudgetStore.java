@@ -27,6 +27,12 @@ public interface BudgetStore {
     /** Start-up: spend the ledger recorded in this window before the process started. */
     CompletionStage<Void> seed(BudgetWindow window, double spent);
 
+    /**
+     * Claims the alert at {@code threshold} in this window: true for exactly one caller per window
+     * (across replicas with Redis) until the window is reset.
+     */
+    CompletionStage<Boolean> claimAlert(BudgetWindow window, double threshold);
+
     record Totals(double spent, double reserved) {}
 
     record Reservation(boolean allowed, double spent, double reserved) {}

@@ -18,6 +18,7 @@ public final class LocalBudgetStore implements BudgetStore {
     private static final class Window {
         double spent;
         double reserved;
+        final java.util.Set<Double> alerted = new java.util.HashSet<>(2);
     }
 
     private static final double DUST = 1e-9;
@@ -84,7 +85,16 @@ public final class LocalBudgetStore implements BudgetStore {
         Window win = window(w);
         synchronized (win) {
             win.spent = 0;
+            win.alerted.clear();
             return CompletableFuture.completedFuture(new Totals(0, win.reserved));
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> claimAlert(BudgetWindow w, double threshold) {
+        Window win = window(w);
+        synchronized (win) {
+            return CompletableFuture.completedFuture(win.alerted.add(threshold));
         }
     }
 

@@ -45,9 +45,19 @@ public final class RedisBudgetStore implements BudgetStore {
 
     private static final String RESET = """
             redis.call('HSET', KEYS[1], 'spent', '0')
+            for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+              if string.sub(f, 1, 6) == 'alert:' then redis.call('HDEL', KEYS[1], f) end
+            end
             if tonumber(ARGV[1]) > 0 then redis.call('EXPIREAT', KEYS[1], ARGV[1]) end
             local r = redis.call('HGET', KEYS[1], 'reserved')
             return {'0', tostring(tonumber(r) or 0)}
+            """;
+
+    // ARGV: threshold, expire-at. 1 for the first replica to claim it in this window.
+    private static final String CLAIM_ALERT = """
+            local first = redis.call('HSETNX', KEYS[1], 'alert:' .. ARGV[1], '1')
+            if tonumber(ARGV[2]) > 0 then redis.call('EXPIREAT', KEYS[1], ARGV[2]) end
+            return first
             """;
 
     // Only when no replica has the window yet: Redis is the shared truth, the ledger a fallback.
@@ -97,6 +107,12 @@ public final class RedisBudgetStore implements BudgetStore {
     @Override
     public CompletionStage<Void> seed(BudgetWindow w, double spent) {
         return redis.<List<Object>>eval(SEED, ScriptOutputType.MULTI, key(w), Double.toString(spent), expireAt(w)).thenApply(r -> null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> claimAlert(BudgetWindow w, double threshold) {
+        return redis.<Long>eval(CLAIM_ALERT, ScriptOutputType.INTEGER, key(w), Double.toString(threshold), expireAt(w))
+                .thenApply(r -> r == 1L);
     }
 
     private static CompletionStage<Totals> totals(CompletionStage<List<Object>> stage) {

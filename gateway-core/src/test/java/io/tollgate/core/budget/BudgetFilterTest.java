@@ -245,12 +245,19 @@ class BudgetFilterTest {
         assertThat(received.get(1).get("threshold").asDouble()).isEqualTo(0.9);
         assertThat(attempts.get()).isEqualTo(3);
 
+        filter(config); // a reload does not re-arm them
+        call(config, request("k", null, null), 0.01);
         clock.set(Instant.parse("2026-01-16T08:00:00Z"));
         call(config, request("k", null, null), 0.6);   // a new period: 50% alerts again
         waitFor(() -> received.size() == 3);
         assertThat(registry.get("gateway.budget.alerts").tag("scope", "key").counter().count()).isEqualTo(3);
+
+        AdminRoutes routes = services.shared(AdminRoutes.class, AdminRoutes::new);
+        admin(routes, "POST", "/admin/budgets/key/k/reset");  // a reset re-arms the period's alerts
+        call(config, request("k", null, null), 0.6);
+        waitFor(() -> received.size() == 4);
         Thread.sleep(100);
-        assertThat(received).hasSize(3);
+        assertThat(received).hasSize(4);
     }
 
     /** A streaming router: chunks of 4 characters (1 token each) until done or cancelled. */

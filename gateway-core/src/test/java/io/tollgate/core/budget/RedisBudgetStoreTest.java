@@ -77,6 +77,22 @@ class RedisBudgetStoreTest {
         assertThat(b.totals(window).toCompletableFuture().join().spent()).isEqualTo(2.5);
     }
 
+    @Test
+    void anAlertThresholdIsClaimedByOneReplicaPerPeriodUntilReset() {
+        RedisTestSupport.requireRedis();
+        gatewayA = new RedisState(RedisTestSupport.URL);
+        gatewayB = new RedisState(RedisTestSupport.URL);
+        BudgetStore a = new RedisBudgetStore(gatewayA, prefix);
+        BudgetStore b = new RedisBudgetStore(gatewayB, prefix);
+        assertThat(a.claimAlert(window, 0.5).toCompletableFuture().join()).isTrue();
+        assertThat(b.claimAlert(window, 0.5).toCompletableFuture().join()).isFalse();
+        assertThat(b.claimAlert(window, 0.9).toCompletableFuture().join()).isTrue();
+        BudgetWindow tomorrow = BudgetWindow.of(BudgetScope.TEAM, "search", Period.DAILY, Instant.now().plus(Duration.ofDays(1)));
+        assertThat(b.claimAlert(tomorrow, 0.5).toCompletableFuture().join()).isTrue();
+        b.reset(window).toCompletableFuture().join();
+        assertThat(a.claimAlert(window, 0.5).toCompletableFuture().join()).isTrue();
+    }
+
     private static FilterDecision decideWithDeadRedis(FailMode mode, SimpleMeterRegistry registry) {
         DefaultFilterServices services = TestFilterServices.of(registry, io.tollgate.core.filter.Ticker.system(), java.time.Clock.systemUTC());
         try {
