@@ -49,7 +49,6 @@ public final class BudgetFilterFactory implements FilterFactory {
                     .tag("scope", s.label()).register(services.meterRegistry()));
         }
         registerGauges(config, state, services);
-        services.shared(AdminRoutes.class, AdminRoutes::new);
         BudgetAdmin.register(services.shared(AdminRoutes.class, AdminRoutes::new), state, services.clock());
         if (state.rebuilt.compareAndSet(false, true)) {
             SpendSource source = services.shared(SpendSource.class, () -> SpendSource.NONE);
