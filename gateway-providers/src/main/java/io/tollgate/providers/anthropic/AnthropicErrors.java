@@ -47,7 +47,9 @@ final class AnthropicErrors {
     private static GatewayError classify(int status, String type, String message, @Nullable Duration retryAfter) {
         String detail = "Anthropic " + status + (type.isEmpty() ? "" : " " + type) + (message.isEmpty() ? "" : ": " + message);
         if (status == 429 || type.equals("rate_limit_error")) {
-            return GatewayError.upstream(ErrorCode.RATE_LIMIT_EXCEEDED, detail, FailureClass.RATE_LIMIT, retryAfter);
+            // the vendor's message names the organization id: not relayed, as for OpenAI
+            return GatewayError.upstream(ErrorCode.RATE_LIMIT_EXCEEDED,
+                    "Anthropic rate limit reached (" + status + " rate_limit_error); try again later.", FailureClass.RATE_LIMIT, retryAfter);
         }
         if (status >= 500 || type.equals("overloaded_error") || type.equals("api_error")) {
             return GatewayError.upstream(ErrorCode.UPSTREAM_ERROR, detail, FailureClass.SERVER_ERROR, retryAfter);
