@@ -23,13 +23,7 @@ final class GeminiResponses {
     }
 
     static ObjectNode toOpenAi(TokenUsage usage) {
-        ObjectNode u = Json.object();
-        u.put("prompt_tokens", usage.inputTokens());
-        u.put("completion_tokens", usage.outputTokens());
-        u.put("total_tokens", usage.totalTokens());
-        u.putObject("prompt_tokens_details").put("cached_tokens", usage.cacheReadTokens());
-        u.putObject("completion_tokens_details").put("reasoning_tokens", usage.reasoningTokens());
-        return u;
+        return io.tollgate.providers.openai.OpenAiUsage.toChatUsage(usage);
     }
 
     static String finishReason(String geminiReason, boolean calledTools) {
