@@ -86,7 +86,11 @@ final class BedrockStreamTranslator implements StreamTranslator {
             fail(out, streamError(type, message));
             return;
         }
-        switch (m.headers().getOrDefault(":event-type", "")) {
+        String eventType = m.headers().getOrDefault(":event-type", "");
+        if (json.has(eventType) && json.size() == 1) {
+            json = json.get(eventType);   // tolerate the SDK-style wrapped shape {"<eventType>": {...}} as well as the wire's bare one
+        }
+        switch (eventType) {
             case "messageStart" -> {
                 if (!started) {
                     started = true;
