@@ -323,6 +323,7 @@ public final class ModelRouter implements Terminal {
             private boolean done;
             private boolean ended;
             private boolean paused;
+            private boolean cancelOnAttach;
             private int status;
             private Headers headers = Headers.EMPTY;
             private Mode mode = Mode.ERROR;
@@ -336,10 +337,11 @@ public final class ModelRouter implements Terminal {
             }
 
             void attach(UpstreamCall c) {
+                if (cancelOnAttach) {
+                    c.cancel();   // failed inside send (an in-stream error, say): stop the call now that we hold it
+                    return;
+                }
                 if (done) {
-                    if (!ended) {
-                        c.cancel();   // failed inside send (a translator error): stop the call now that we hold it
-                    }
                     return;
                 }
                 call = c;
@@ -532,8 +534,12 @@ public final class ModelRouter implements Terminal {
             }
 
             private void stopCall() {
-                if (!ended && call != null) {
-                    call.cancel();
+                if (!ended) {
+                    if (call != null) {
+                        call.cancel();
+                    } else {
+                        cancelOnAttach = true;
+                    }
                 }
                 ended = true;
             }
