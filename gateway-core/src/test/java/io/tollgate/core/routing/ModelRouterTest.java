@@ -336,4 +336,22 @@ class ModelRouterTest {
         assertThat(h.unary().events).containsExactly("unary 200");
         assertThat(h.transport.sent).containsExactly("b");
     }
+
+    @Test
+    void bulkheadSendsOverflowToTheNextTargetAndFreesTheSlotWhenDone() {
+        h.route(new io.tollgate.core.config.ModelConfig(FALLBACK, List.of(target("a", "gpt-a"), target("b", "gpt-b")),
+                null, null, null, null, null, null, 1));
+        h.transport.on("a", manual()).on("b", unary(200, OK));
+
+        RecordingSink first = h.unary();
+        assertThat(h.unary().events).containsExactly("unary 200");   // a is full: b serves
+        h.transport.calls.getFirst().head(200).body(OK).end();
+        assertThat(first.events).containsExactly("unary 200");
+        h.transport.on("a", unary(200, OK));
+        h.transport.dropFirst("a");
+        h.unary();
+
+        assertThat(h.transport.sent).containsExactly("a", "b", "a");
+        assertThat(RoutingState.of(h.services).target("a", "gpt-a", BreakerConfig.DEFAULT).inFlight()).isZero();
+    }
 }

@@ -48,6 +48,11 @@ final class ScriptedTransport implements UpstreamTransport {
         return this;
     }
 
+    /** Drops the oldest script of {@code provider} (to replace a repeating one). */
+    void dropFirst(String provider) {
+        scripts.get(provider).poll();
+    }
+
     @Override
     public UpstreamCall send(Exchange ex, UpstreamRequest request, TimeoutConfig timeouts, UpstreamListener listener) {
         String provider = request.uri().getHost().replace(".test", "");
