@@ -354,4 +354,42 @@ class ModelRouterTest {
         assertThat(h.transport.sent).containsExactly("a", "b", "a");
         assertThat(RoutingState.of(h.services).target("a", "gpt-a", BreakerConfig.DEFAULT).inFlight()).isZero();
     }
+
+    /** The recorded vendor data in /work/shared/fixtures (read-only, shared by the team). */
+    private static String fixture(String name) throws java.io.IOException {
+        java.nio.file.Path p = java.nio.file.Path.of("/work/shared/fixtures", name);
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(p), "fixture " + name + " not present");
+        return java.nio.file.Files.readString(p);
+    }
+
+    @Test
+    void recordedOpenAiStreamPassesThroughChunkByChunkInAnySplit() throws Exception {
+        String sse = fixture("openai-chat-stream-include-usage.sse");
+        long events = sse.lines().filter(l -> l.startsWith("data:") && !l.contains("[DONE]")).count();
+        h.route(model(FALLBACK, 1, target("a", "gpt-a")));
+        h.transport.on("a", c -> {
+            c.head(200, "content-type", "text/event-stream");
+            for (int i = 0; i < sse.length(); i += 7) {   // events straddle reads
+                c.body(sse.substring(i, Math.min(sse.length(), i + 7)));
+            }
+            c.end();
+        });
+
+        RecordingSink sink = h.run(h.exchange(true));
+
+        assertThat(sink.events.getFirst()).isEqualTo("start 200");
+        assertThat(sink.events.getLast()).isEqualTo("end");
+        assertThat(sink.events).hasSize((int) events + 2);
+        assertThat(sink.events.get(sink.events.size() - 2)).contains("\"usage\"");
+    }
+
+    @Test
+    void recordedOpenAi429IsRetriedOnTheNextTarget() throws Exception {
+        String body = fixture("openai-error-429-rate_limit_exceeded.json");
+        h.route(model(FALLBACK, 2, target("a", "gpt-a"), target("b", "gpt-b")));
+        h.transport.on("a", unary(429, body, "retry-after", "1")).on("b", unary(200, OK));
+
+        assertThat(h.unary().events).containsExactly("unary 200");
+        assertThat(h.transport.sent).containsExactly("a", "b");
+    }
 }
