@@ -89,7 +89,10 @@ public final class ModelRouter implements Terminal {
 
     @Override
     public void handle(Exchange ex, ResponseSink sink) {
-        Route route = ex.attr(ModelAccessFilter.ROUTE);
+        Route resolved = ex.attr(ModelAccessFilter.ROUTE);
+        // the filter resolved and checked the alias; use this router's own route for it (the same
+        // object unless the server built the router's routes itself, e.g. with another price table)
+        Route route = resolved == null ? null : Objects.requireNonNullElse(routes.route(resolved.alias()), resolved);
         if (route == null) {   // model-access disabled: resolve here, without the permission check
             String alias = ex.request().model();
             route = alias.isEmpty() ? null : routes.route(alias);
