@@ -303,16 +303,13 @@ public final class ModelRouter implements Terminal {
             ex.responseHeaders().set("x-gateway-attempts", Integer.toString(attempts));
         }
 
-        /** The client went away: stop the attempt in flight and schedule nothing more. */
+        /** The client went away: stop the attempt in flight and schedule nothing more (no answer is sent). */
         void cancel() {
             Attempt a = current;
             if (a != null && !a.done) {
                 a.abort();
             }
-            if (!finished) {
-                finish(new GatewayError(499, "client_closed_request", "invalid_request_error",
-                        "The client closed the request before the answer was complete.", null, FailureClass.NONE, null));
-            }
+            finished = true;   // nobody to answer: the chain completes the request as cancelled
         }
 
         private enum Mode { ERROR, UNARY, STREAM }

@@ -287,7 +287,7 @@ class ModelRouterTest {
         h.transport.calls.getFirst().cancelled = false;   // a late answer from the transport is ignored
         h.transport.calls.getFirst().head(500).body("x").end();
         assertThat(h.transport.sent).containsExactly("a");
-        assertThat(sink.events).containsExactly("fail 499 client_closed_request");
+        assertThat(sink.events).isEmpty();   // the chain completes a cancelled request itself
         assertThat(h.counter("gateway.upstream.attempts", "provider", "a", "outcome", "cancelled")).isEqualTo(1);
     }
 
@@ -303,7 +303,7 @@ class ModelRouterTest {
         h.runPending();
 
         assertThat(h.transport.sent).containsExactly("a");
-        assertThat(sink.events).containsExactly("fail 499 client_closed_request");
+        assertThat(sink.events).isEmpty();   // the chain completes a cancelled request itself
     }
 
     @Test
