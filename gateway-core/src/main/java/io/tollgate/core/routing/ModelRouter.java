@@ -12,6 +12,8 @@ import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.filter.ResponseSink;
 import io.tollgate.core.filter.Terminal;
 import io.tollgate.core.filter.Ticker;
+import io.tollgate.core.model.ApiKind;
+import io.tollgate.core.model.GatewayRequest;
 import io.tollgate.core.model.GatewayResponse;
 import io.tollgate.core.model.Headers;
 import io.tollgate.core.model.MutableHeaders;
@@ -223,9 +225,13 @@ public final class ModelRouter implements Terminal {
             ex.record().provider(t.provider());
             ex.record().upstreamModel(t.model());
             ex.record().attempts(attempts);
+            GatewayRequest canonical = ex.request();
+            if (Route.apiFor(t, canonical.api()) != canonical.api()) {
+                canonical = canonical.withApi(ApiKind.CHAT_COMPLETIONS);   // /v1/messages to a chat-only provider
+            }
             UpstreamRequest request;
             try {
-                request = t.adapter().toUpstream(ex.request(), t.model());
+                request = t.adapter().toUpstream(canonical, t.model());
             } catch (GatewayException e) {
                 release(t, Outcome.NEUTRAL, 0);
                 finish(e.error());
@@ -237,7 +243,7 @@ public final class ModelRouter implements Terminal {
                 return;
             }
             UpstreamTransport local = t.adapter().localTransport();
-            Attempt a = new Attempt(t, ticker.read());
+            Attempt a = new Attempt(t, canonical, ticker.read());
             current = a;
             UpstreamCall call;
             try {
@@ -318,6 +324,7 @@ public final class ModelRouter implements Terminal {
         private final class Attempt implements UpstreamListener, ChunkSink {
 
             final Target target;
+            final GatewayRequest request;
             final long sentNanos;
             private @Nullable UpstreamCall call;
             private boolean done;
@@ -331,8 +338,9 @@ public final class ModelRouter implements Terminal {
             private @Nullable StreamTranslator translator;
             private long firstTokenLatency = -1;
 
-            Attempt(Target target, long sentNanos) {
+            Attempt(Target target, GatewayRequest request, long sentNanos) {
                 this.target = target;
+                this.request = request;
                 this.sentNanos = sentNanos;
             }
 
@@ -359,9 +367,9 @@ public final class ModelRouter implements Terminal {
                 this.headers = headers;
                 if (status < 200 || status >= 300) {
                     mode = Mode.ERROR;
-                } else if (ex.request().stream()) {
+                } else if (request.stream()) {
                     mode = Mode.STREAM;
-                    translator = target.adapter().streamTranslator(ex.request());
+                    translator = target.adapter().streamTranslator(request);
                 } else {
                     mode = Mode.UNARY;
                 }
@@ -424,7 +432,7 @@ public final class ModelRouter implements Terminal {
                     case UNARY -> {
                         GatewayResponse response;
                         try {
-                            response = target.adapter().fromUpstream(ex.request(), status, headers, body.toByteArray());
+                            response = target.adapter().fromUpstream(request, status, headers, body.toByteArray());
                         } catch (RuntimeException e) {
                             unreadable(e);
                             return;
