@@ -392,4 +392,20 @@ class ModelRouterTest {
         assertThat(h.unary().events).containsExactly("unary 200");
         assertThat(h.transport.sent).containsExactly("a", "b");
     }
+
+    @Test
+    void messagesRequestGoesToAChatOnlyProviderAsCanonicalChatAndSkipsProvidersThatServeNeither() {
+        h.route(model(FALLBACK, 2, target("embed", "e-1"), target("chat", "gpt-a")));
+        h.adapters.get("embed").apis = java.util.Set.of(io.tollgate.core.model.ApiKind.EMBEDDINGS);
+        h.adapters.get("chat").apis = java.util.Set.of(io.tollgate.core.model.ApiKind.CHAT_COMPLETIONS);
+        h.transport.on("chat", unary(200, OK));
+        com.fasterxml.jackson.databind.node.ObjectNode body = io.tollgate.core.model.Json.object().put("model", "chat");
+        body.putArray("messages").addObject().put("role", "user").put("content", "hi");
+        DefaultExchange ex = io.tollgate.core.testing.TestExchange.of(io.tollgate.core.model.GatewayRequest.of(io.tollgate.core.model.ApiKind.MESSAGES, body),
+                io.tollgate.core.model.MutableHeaders.of(), h.ticker);
+
+        assertThat(h.run(ex).events).containsExactly("unary 200");
+        assertThat(h.transport.sent).containsExactly("chat");
+        assertThat(h.adapters.get("chat").lastApi).isEqualTo(io.tollgate.core.model.ApiKind.CHAT_COMPLETIONS);
+    }
 }
