@@ -408,4 +408,18 @@ class ModelRouterTest {
         assertThat(h.transport.sent).containsExactly("chat");
         assertThat(h.adapters.get("chat").lastApi).isEqualTo(io.tollgate.core.model.ApiKind.CHAT_COMPLETIONS);
     }
+
+    @Test
+    void whileEveryTargetCoolsDownAfter429sRequestsGet503WithRetryAfterAndNoUpstreamCall() {
+        h.route(model(FALLBACK, 1, target("a", "gpt-a")));
+        h.transport.on("a", unary(429, "slow down", "retry-after", "30"));
+        assertThat(h.unary().events).containsExactly("fail 429 rate_limit_exceeded");
+
+        h.ticker.advance(Duration.ofSeconds(10));
+        RecordingSink sink = h.unary();
+
+        assertThat(sink.events).containsExactly("fail 503 no_healthy_upstream");
+        assertThat(sink.error.retryAfter()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(h.transport.sent).containsExactly("a");
+    }
 }
