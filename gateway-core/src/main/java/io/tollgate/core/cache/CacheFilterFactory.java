@@ -48,11 +48,14 @@ public final class CacheFilterFactory implements FilterFactory {
             }
             cache = services.shared(RedisResponseCache.class, () -> new RedisResponseCache(url, REDIS_PREFIX, REDIS_TIMEOUT));
         } else {
-            MemoryResponseCache memory = services.shared(MemoryResponseCache.class,
-                    () -> new MemoryResponseCache(c.maxBytes().bytes(), c.maxEntries(), services.ticker()::read));
+            MemoryResponseCache memory = services.shared(MemoryResponseCache.class, () -> {
+                MemoryResponseCache m = new MemoryResponseCache(c.maxBytes().bytes(), c.maxEntries(), services.ticker()::read);
+                // once, with the instance that lives for the process
+                Gauge.builder("gateway.cache.entries", m, MemoryResponseCache::entries).description("Entries in the memory response cache").register(registry);
+                Gauge.builder("gateway.cache.bytes", m, MemoryResponseCache::bytes).description("Bytes held by the memory response cache").register(registry);
+                return m;
+            });
             memory.resize(c.maxBytes().bytes(), c.maxEntries());
-            Gauge.builder("gateway.cache.entries", memory, MemoryResponseCache::entries).description("Entries in the memory response cache").register(registry);
-            Gauge.builder("gateway.cache.bytes", memory, MemoryResponseCache::bytes).description("Bytes held by the memory response cache").register(registry);
             cache = memory;
         }
         CacheFilter.Meters meters = new CacheFilter.Meters(lookups(registry, "hit"), lookups(registry, "miss"), lookups(registry, "bypass"),

@@ -114,6 +114,12 @@ public final class RedisResponseCache implements ResponseCache, AutoCloseable {
         }
     }
 
+    /** True once a connection is up (tests; the cache itself just treats "not yet" as a miss). */
+    boolean isConnected() {
+        var c = connection;
+        return c.isDone() && !c.isCompletedExceptionally() && c.join().isOpen();
+    }
+
     @Override public long entries() { return -1; }
     @Override public long bytes() { return -1; }
 
