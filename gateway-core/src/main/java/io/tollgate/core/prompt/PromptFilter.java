@@ -73,6 +73,9 @@ final class PromptFilter implements GatewayFilter {
     static String stickyKey(Exchange ex) {
         String user = ex.record().user();
         if (user == null) {
+            user = ex.requestHeaders().get("x-gateway-user");
+        }
+        if (user == null) {
             user = ex.request().user();
         }
         return user != null ? "user:" + user : "key:" + ex.principal().keyId();
@@ -94,7 +97,6 @@ final class PromptFilter implements GatewayFilter {
                 json.set(p.getKey(), p.getValue().deepCopy());
             }
         }
-        ex.request(ex.request());
     }
 
     /** Feeds per-version stats and meters once the request is over. */
