@@ -10,7 +10,7 @@ import io.tollgate.core.filter.FilterFactory;
 import io.tollgate.core.filter.FilterOrder;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.filter.GatewayFilter;
-import java.time.Duration;
+import io.tollgate.core.state.RedisState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,8 +19,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CacheFilterFactory implements FilterFactory {
 
-    /** Redis commands give up after this: a slow Redis is a miss, not a slow request. */
-    static final Duration REDIS_TIMEOUT = Duration.ofMillis(100);
     static final String REDIS_PREFIX = "tollgate:cache:";
 
     @Override
@@ -46,7 +44,9 @@ public final class CacheFilterFactory implements FilterFactory {
             if (url.isBlank()) {
                 throw new ConfigException("cache.backend", "redis needs state.redis (a redis:// URL)");
             }
-            cache = services.shared(RedisResponseCache.class, () -> new RedisResponseCache(url, REDIS_PREFIX, REDIS_TIMEOUT));
+            // the one Redis connection the rate limits and budgets use too
+            RedisState state = services.shared(RedisState.class, () -> new RedisState(url));
+            cache = new RedisResponseCache(state, REDIS_PREFIX);
         } else {
             MemoryResponseCache memory = services.shared(MemoryResponseCache.class, () -> {
                 MemoryResponseCache m = new MemoryResponseCache(c.maxBytes().bytes(), c.maxEntries(), services.ticker()::read);

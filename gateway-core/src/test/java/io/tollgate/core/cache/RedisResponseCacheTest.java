@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.tollgate.core.model.Json;
+import io.tollgate.core.state.RedisState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -49,10 +50,11 @@ class RedisResponseCacheTest {
     void twoInstancesShareEntriesAndTtlApplies() throws Exception {
         requireRedis();
         String prefix = "tollgate-test:" + UUID.randomUUID() + ":";
-        try (RedisResponseCache a = new RedisResponseCache(URL, prefix, Duration.ofSeconds(1));
-             RedisResponseCache b = new RedisResponseCache(URL, prefix, Duration.ofSeconds(1))) {
-            awaitConnected(a);
-            awaitConnected(b);
+        try (RedisState sa = new RedisState(URL); RedisState sb = new RedisState(URL)) {
+            RedisResponseCache a = new RedisResponseCache(sa, prefix);
+            RedisResponseCache b = new RedisResponseCache(sb, prefix);
+            awaitConnected(sa);
+            awaitConnected(sb);
             assertThat(get(b, "k1")).isEmpty();
             a.put("k1", answer("shared \"answer\"\n", 0.25), Duration.ofSeconds(30));
             a.put("k2", answer("short", 0.1), Duration.ofMillis(200));
@@ -62,11 +64,8 @@ class RedisResponseCacheTest {
             assertThat(fromB.get().body().at("/choices/0/message/content").asText()).isEqualTo("shared \"answer\"\n");
             TimeUnit.MILLISECONDS.sleep(400);
             assertThat(get(b, "k2")).isEmpty();
-            RedisResponseCache other = new RedisResponseCache(URL, "tollgate-test:" + UUID.randomUUID() + ":", Duration.ofSeconds(1));
-            try (other) {
-                awaitConnected(other);
-                assertThat(get(other, "k1")).as("different prefix, different namespace").isEmpty();
-            }
+            RedisResponseCache other = new RedisResponseCache(sb, "tollgate-test:" + UUID.randomUUID() + ":");
+            assertThat(get(other, "k1")).as("different prefix, different namespace").isEmpty();
         }
     }
 
@@ -74,7 +73,8 @@ class RedisResponseCacheTest {
     @Timeout(10)
     void redisDownIsAMissNotAnError() {
         // nothing listens on port 1: connecting fails, lookups are misses, stores are dropped
-        try (RedisResponseCache down = new RedisResponseCache("redis://127.0.0.1:1", "x:", Duration.ofMillis(100))) {
+        try (RedisState state = new RedisState("redis://127.0.0.1:1")) {
+            RedisResponseCache down = new RedisResponseCache(state, "x:");
             for (int i = 0; i < 3; i++) {
                 assertThat(get(down, "k")).isEmpty();
                 down.put("k", answer("x", 1), Duration.ofSeconds(1));
@@ -87,9 +87,8 @@ class RedisResponseCacheTest {
         }
     }
 
-    private static void awaitConnected(RedisResponseCache c) throws InterruptedException {
+    private static void awaitConnected(RedisState c) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
-            get(c, "warmup");
             if (c.isConnected()) return;
             TimeUnit.MILLISECONDS.sleep(20);
         }
