@@ -1,11 +1,14 @@
 package io.tollgate.core.config;
 
+import java.nio.file.Path;
+
 /**
  * {@code prompts:} where prompt files live ({@code <dir>/<id>.yaml}), relative to the working directory.
  *
  * @param dir        prompt files directory
  * @param labelsFile where runtime label moves ({@code PUT /admin/prompts/{id}/labels/{label}}) are persisted
- *                   so they survive restarts; next to the ledger's database by default
+ *                   so they survive restarts; null = {@code prompt-labels.json} next to the SQLite ledger
+ *                   (see {@link #labelsFile(StateConfig)})
  */
 public record PromptsConfig(String dir, String labelsFile) {
 
@@ -13,6 +16,17 @@ public record PromptsConfig(String dir, String labelsFile) {
 
     public PromptsConfig {
         dir = Defaults.or(dir, "config/prompts");
-        labelsFile = Defaults.or(labelsFile, "data/prompt-labels.json");
+    }
+
+    /** The labels file: the configured one, else next to the ledger's database, else {@code data/prompt-labels.json}. */
+    public Path labelsFile(StateConfig state) {
+        if (labelsFile != null && !labelsFile.isBlank()) {
+            return Path.of(labelsFile);
+        }
+        if (state.ledger().startsWith("sqlite:")) {
+            Path db = Path.of(state.ledger().substring("sqlite:".length()));
+            return db.getParent() == null ? Path.of("prompt-labels.json") : db.getParent().resolve("prompt-labels.json");
+        }
+        return Path.of("data", "prompt-labels.json");
     }
 }

@@ -44,6 +44,8 @@ final class PromptFilter implements GatewayFilter {
             }
             PromptReference ref = PromptReference.from(body, header);
             if (ref == null) {
+                // "prompt": null - nothing to inject, but upstreams must not see the field
+                ex.request().edit().remove("prompt");
                 return FilterDecision.proceed();
             }
             PromptVersion version = resolve(ref, stickyKey(ex));

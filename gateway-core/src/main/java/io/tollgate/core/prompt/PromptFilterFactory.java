@@ -33,7 +33,7 @@ public final class PromptFilterFactory implements FilterFactory {
     @Override
     public GatewayFilter create(GatewayConfig config, FilterServices services) {
         PromptService service = services.shared(PromptService.class,
-                () -> PromptService.create(Path.of(config.prompts().labelsFile()), services.blockingExecutor()));
+                () -> PromptService.create(config.prompts().labelsFile(config.state()), services.blockingExecutor()));
         boolean first = service.registry() == PromptRegistry.EMPTY && service.lastReloadError() == null;
         try {
             service.install(PromptRegistry.load(Path.of(config.prompts().dir())));
