@@ -28,7 +28,9 @@ final class AnswerAssembler {
             return;
         }
         JsonNode j = chunk.json();
-        if (chunk.event() != null || !"chat.completion.chunk".equals(j.path("object").asText())) {
+        // translators may leave "object" out; a named SSE event or another object is a native format
+        if (chunk.event() != null || (j.has("object") && !"chat.completion.chunk".equals(j.get("object").asText()))
+                || (!j.has("choices") && !j.has("usage"))) {
             cacheable = false;
             return;
         }
