@@ -10,7 +10,13 @@ import io.tollgate.core.filter.FilterFactory;
 import io.tollgate.core.filter.FilterOrder;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.filter.GatewayFilter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.core.admin.AdminResponse;
+import io.tollgate.core.admin.AdminRoutes;
+import io.tollgate.core.error.GatewayError;
+import io.tollgate.core.model.Json;
 import io.tollgate.core.state.RedisState;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,7 +66,27 @@ public final class CacheFilterFactory implements FilterFactory {
         }
         CacheFilter.Meters meters = new CacheFilter.Meters(lookups(registry, "hit"), lookups(registry, "miss"), lookups(registry, "bypass"),
                 Counter.builder("gateway.cache.saved.usd").description("Upstream cost avoided by cache hits").register(registry));
+        registerAdmin(services, c, cache, meters);
         return new CacheFilter(c, cache, meters);
+    }
+
+    /** {@code GET /admin/cache}: backend and counts; {@code DELETE /admin/cache}: purge (memory backend). */
+    private static void registerAdmin(FilterServices services, CacheConfig c, ResponseCache cache, CacheFilter.Meters meters) {
+        AdminRoutes routes = services.shared(AdminRoutes.class, AdminRoutes::new);
+        routes.add("GET", "/admin/cache", r -> {
+            ObjectNode o = Json.object().put("backend", c.backend().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("scope", c.scope().name().toLowerCase(java.util.Locale.ROOT)).put("ttl_seconds", c.ttl().toSeconds())
+                    .put("hits", (long) meters.hit().count()).put("misses", (long) meters.miss().count())
+                    .put("bypasses", (long) meters.bypass().count()).put("saved_usd", meters.savedUsd().count());
+            if (cache.entries() >= 0) {
+                o.put("entries", cache.entries()).put("bytes", cache.bytes());
+            }
+            return CompletableFuture.completedFuture(AdminResponse.ok(o));
+        });
+        routes.add("DELETE", "/admin/cache", r -> CompletableFuture.completedFuture(cache instanceof MemoryResponseCache m
+                ? AdminResponse.ok(Json.object().put("purged", m.clear()))
+                : AdminResponse.error(GatewayError.invalidRequest("Purging is only supported for the memory backend; "
+                        + "with Redis, delete the keys under " + REDIS_PREFIX + " or let them expire.", null))));
     }
 
     private static Counter lookups(MeterRegistry registry, String result) {

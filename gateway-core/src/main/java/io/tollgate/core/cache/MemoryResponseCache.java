@@ -60,6 +60,14 @@ public final class MemoryResponseCache implements ResponseCache {
         cache.put(key, e);
     }
 
+    /** Drops every entry ({@code DELETE /admin/cache}); returns how many there were. */
+    public long clear() {
+        long n = entries();
+        cache.invalidateAll();
+        cache.cleanUp();
+        return n;
+    }
+
     @Override
     public long entries() {
         cache.cleanUp();

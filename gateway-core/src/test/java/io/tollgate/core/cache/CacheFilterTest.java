@@ -355,6 +355,28 @@ class CacheFilterTest {
     }
 
     @Test
+    void adminShowsStatsAndPurges() throws Exception {
+        GatewayFilter f = filter();
+        DefaultExchange ex = chat(ASK);
+        answerUnary(TestExchange.decide(f, ex), ex, fixture("openai-chat-nonstream.json"), 0.5);
+        TestExchange.decide(f, chat(ASK));
+        var routes = services.shared(io.tollgate.core.admin.AdminRoutes.class, io.tollgate.core.admin.AdminRoutes::new);
+        JsonNode stats = Json.parse(admin(routes, "GET").body());
+        assertThat(stats.get("backend").asText()).isEqualTo("memory");
+        assertThat(stats.get("hits").asLong()).isEqualTo(1);
+        assertThat(stats.get("misses").asLong()).isEqualTo(1);
+        assertThat(stats.get("saved_usd").asDouble()).isEqualTo(0.5);
+        assertThat(stats.get("entries").asLong()).isEqualTo(1);
+        assertThat(Json.parse(admin(routes, "DELETE").body()).get("purged").asLong()).isEqualTo(1);
+        assertThat(TestExchange.decide(f, chat(ASK))).isInstanceOf(FilterDecision.Proceed.class);
+    }
+
+    private static io.tollgate.core.admin.AdminResponse admin(io.tollgate.core.admin.AdminRoutes routes, String method) {
+        return routes.dispatch(method, "/admin/cache", p -> new io.tollgate.core.admin.AdminRequest(method, "/admin/cache", p, Map.of(),
+                MutableHeaders.of(), new byte[0])).toCompletableFuture().join();
+    }
+
+    @Test
     void disabledCacheMakesNoFilter() {
         assertThat(new CacheFilterFactory().create(GatewayConfig.empty(), services)).isNull();
     }
