@@ -377,6 +377,32 @@ class CacheFilterTest {
     }
 
     @Test
+    void keyIsTakenAfterPromptInjectionSoVersionsNeverShareAnswers(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Files.createDirectories(tmp.resolve("prompts"));
+        Files.writeString(tmp.resolve("prompts/bot.yaml"), """
+                id: bot
+                versions:
+                  1: { model: chat, params: { temperature: 0 }, messages: [ { role: system, content: "Be terse." } ] }
+                  2: { model: chat, params: { temperature: 0 }, messages: [ { role: system, content: "Be chatty." } ] }
+                """);
+        GatewayConfig c = new GatewayConfig(null, null, null, null, null, null, null, cache(null, null, null, null),
+                new io.tollgate.core.config.PromptsConfig(tmp.resolve("prompts").toString(), tmp.resolve("labels.json").toString()), null, null, null);
+        GatewayFilter prompt = new io.tollgate.core.prompt.PromptFilterFactory().create(c, services);
+        GatewayFilter f = new CacheFilterFactory().create(c, services);
+        String v1 = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"prompt\":{\"id\":\"bot\",\"version\":1}}";
+        DefaultExchange first = chat(v1);
+        TestExchange.decide(prompt, first);
+        answerUnary(TestExchange.decide(f, first), first, fixture("openai-chat-nonstream.json"), 0.001);
+
+        DefaultExchange sameVersion = chat(v1);
+        TestExchange.decide(prompt, sameVersion);
+        assertThat(TestExchange.decide(f, sameVersion)).isInstanceOf(FilterDecision.Respond.class);
+        DefaultExchange otherVersion = chat(v1.replace("\"version\":1", "\"version\":2"));
+        TestExchange.decide(prompt, otherVersion);
+        assertThat(TestExchange.decide(f, otherVersion)).isInstanceOf(FilterDecision.Proceed.class);
+    }
+
+    @Test
     void disabledCacheMakesNoFilter() {
         assertThat(new CacheFilterFactory().create(GatewayConfig.empty(), services)).isNull();
     }
