@@ -158,7 +158,7 @@ public final class ModelRouter implements Terminal {
             List<Target> servable = route.servable(ex.api());
             if (servable.isEmpty()) {
                 finish(route.anyEnabled()
-                        ? GatewayError.invalidRequest("The model '" + route.alias() + "' has no provider that serves " + ex.api() + ".", "model")
+                        ? GatewayError.invalidRequest("The model '" + route.alias() + "' has no provider that serves " + ex.api().path() + ".", "model")
                         : GatewayError.of(ErrorCode.NO_HEALTHY_UPSTREAM, "None of the providers of model '" + route.alias()
                                 + "' (" + route.providerNames() + ") is enabled: their credentials are missing."));
                 return;
