@@ -33,7 +33,7 @@ public final class Routes {
 
     /**
      * The routes of {@code config}: providers from the class path's factories, prices from
-     * {@code pricing:}. The last built instance is reused for the same config object, so the filter and
+     * {@link RoutingPrices} ({@code pricing:}, then any installed table). The last built instance is reused for the same config object, so the filter and
      * the router of one config version share adapters and strategy state.
      */
     public static Routes of(GatewayConfig config, FilterServices services) {
@@ -97,7 +97,7 @@ public final class Routes {
         synchronized Routes get(GatewayConfig config, FilterServices services) {
             Routes r = latest;
             if (r == null || r.config != config) {
-                r = build(config, Providers.load(config, services), services, configPrices(config));
+                r = build(config, Providers.load(config, services), services, RoutingPrices.of(services).lookup(config));
                 latest = r;
             }
             return r;
