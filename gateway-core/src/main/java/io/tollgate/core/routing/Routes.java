@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +43,11 @@ public final class Routes {
 
     /** Builds routes from explicit parts (tests; a server that passes metering's full price table). */
     public static Routes build(GatewayConfig config, Providers providers, FilterServices services, PriceLookup prices) {
+        return build(config, providers, services, prices, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** With the random source least-latency explores with (tests pass a seeded one). */
+    public static Routes build(GatewayConfig config, Providers providers, FilterServices services, PriceLookup prices, DoubleSupplier random) {
         RoutingState state = RoutingState.of(services);
         Ticker ticker = services.ticker();
         Map<String, Route> routes = new LinkedHashMap<>();
@@ -58,7 +64,7 @@ public final class Routes {
             RoutingStrategy strategy = switch (m.routing()) {
                 case FALLBACK -> new FallbackStrategy();
                 case WEIGHTED -> new WeightedStrategy(targets.size());
-                case LEAST_LATENCY -> new LeastLatencyStrategy(ticker, () -> ThreadLocalRandom.current().nextDouble());
+                case LEAST_LATENCY -> new LeastLatencyStrategy(ticker, random);
                 case LOWEST_COST -> new LowestCostStrategy(prices);
             };
             routes.put(e.getKey(), new Route(e.getKey(), m, targets, strategy));
