@@ -422,4 +422,19 @@ class ModelRouterTest {
         assertThat(sink.error.retryAfter()).isEqualTo(Duration.ofSeconds(20));
         assertThat(h.transport.sent).containsExactly("a");
     }
+
+    @Test
+    void slowAnswersOpenTheBreakerAndTrafficMovesToTheFallback() {
+        BreakerConfig slow = new BreakerConfig(50.0, 50.0, Duration.ofSeconds(1), 4, 4, Duration.ofSeconds(30), 1);
+        h.route(model(FALLBACK, new RetryConfig(1, null, null), null, slow, target("a", "gpt-a"), target("b", "gpt-b")));
+        h.transport.on("a", unary(Duration.ofSeconds(2), 200, OK)).on("b", unary(200, OK));
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(h.unary().events).containsExactly("unary 200");   // slow but successful
+        }
+        h.unary();
+
+        assertThat(h.transport.sent).containsExactly("a", "a", "a", "a", "b");
+        assertThat(h.gauge("gateway.circuit.breaker.state", "provider", "a", "model", "gpt-a")).isEqualTo(1.0);
+    }
 }
