@@ -23,6 +23,10 @@ public final class AuthFilterFactory implements FilterFactory {
 
     @Override
     public GatewayFilter create(GatewayConfig config, FilterServices services) {
+        // Budgets and rate limits find metering's estimates and the ledger's spend through shared seams, looked up
+        // when their factories run; auth runs first (order 100), so they are in place by then.
+        io.tollgate.core.metering.CostEstimates.install(config, services);
+        io.tollgate.core.ledger.SpendReader.install(config, services);
         KeyStore store = KeyStore.shared(services, config);
         store.syncConfig(config.keys());
         new KeyAdmin(store, config.teams().keySet(), services.blockingExecutor())

@@ -13,6 +13,7 @@ public final class LedgerObserverFactory implements RequestObserverFactory {
     @Override
     public RequestObserver create(GatewayConfig config, FilterServices services) {
         LedgerWriter writer = LedgerWriter.shared(services, config);
+        SpendReader.install(config, services);
         new SpendAdmin(writer, services.blockingExecutor(), services.clock())
                 .register(services.shared(AdminRoutes.class, AdminRoutes::new));
         Clock clock = services.clock();

@@ -25,7 +25,7 @@ import java.util.concurrent.Executor;
  * period start, e.g. to rebuild in-memory budget counters at startup. Rows still in the writer's queue are
  * not in the database yet; call {@link LedgerWriter#flush()} first when that matters.
  */
-public final class SpendReader {
+public final class SpendReader implements io.tollgate.core.budget.SpendSource {
 
     /** A budget scope and its ledger column. */
     public enum Scope {
@@ -80,6 +80,22 @@ public final class SpendReader {
         } catch (SQLException e) {
             throw new LedgerException("reading spend", e);
         }
+    }
+
+    /** {@link io.tollgate.core.budget.SpendSource}: what budgets rebuild their windows from at start. */
+    @Override
+    public Map<String, Double> spentSince(io.tollgate.core.budget.BudgetScope scope, Instant since) {
+        return spendSince(switch (scope) {
+            case KEY -> Scope.KEY;
+            case TEAM -> Scope.TEAM;
+            case USER -> Scope.USER;
+        }, since);
+    }
+
+    /** Registers the ledger as the budgets' {@link io.tollgate.core.budget.SpendSource} (first call wins). */
+    public static void install(io.tollgate.core.config.GatewayConfig config, io.tollgate.core.filter.FilterServices services) {
+        LedgerDatabase db = LedgerDatabase.shared(services, config);
+        services.shared(io.tollgate.core.budget.SpendSource.class, () -> new SpendReader(db));
     }
 
     public CompletableFuture<Map<String, Double>> spendSinceAsync(Scope scope, Instant from, Executor blocking) {

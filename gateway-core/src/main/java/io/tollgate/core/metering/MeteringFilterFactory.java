@@ -24,6 +24,7 @@ public final class MeteringFilterFactory implements FilterFactory {
 
     @Override
     public GatewayFilter create(GatewayConfig config, FilterServices services) {
+        CostEstimates.install(config, services);
         MeterCache cache = services.shared(MeterCache.class, MeterCache::new);
         return new MeteringFilter(PriceTable.of(config), services.meterRegistry(), cache);
     }

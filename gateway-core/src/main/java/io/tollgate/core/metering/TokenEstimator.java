@@ -103,7 +103,8 @@ public final class TokenEstimator {
         return max;
     }
 
-    private List<String> upstreamModels(String modelOrAlias) {
+    /** The upstream models behind {@code modelOrAlias}: its targets if it is an alias, else itself. */
+    public List<String> upstreamModels(String modelOrAlias) {
         ModelConfig alias = aliases.get(modelOrAlias);
         return alias == null ? List.of(modelOrAlias) : alias.targets().stream().map(TargetConfig::model).toList();
     }

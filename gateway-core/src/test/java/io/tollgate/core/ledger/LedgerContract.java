@@ -158,6 +158,9 @@ abstract class LedgerContract {
         assertThat(reader.spendSince(SpendReader.Scope.USER, T0)).isEqualTo(Map.of("u1", 1.0, "u2", 2.0));
         assertThat(reader.spendSince(SpendReader.Scope.KEY, "k1", T0.minusSeconds(7200))).isEqualTo(6.0);
         assertThat(reader.spendSince(SpendReader.Scope.KEY, "nobody", T0)).isZero();
+        // the budgets' SpendSource seam (rebuild at start)
+        assertThat(reader.spentSince(io.tollgate.core.budget.BudgetScope.TEAM, T0)).isEqualTo(Map.of("search", 3.0));
+        assertThat(reader.spentSince(io.tollgate.core.budget.BudgetScope.USER, T0)).isEqualTo(Map.of("u1", 1.0, "u2", 2.0));
     }
 
     @Test
