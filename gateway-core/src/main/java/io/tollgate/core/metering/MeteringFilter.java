@@ -98,10 +98,13 @@ public final class MeteringFilter implements GatewayFilter {
             count("gateway.tokens", model, provider, "output", usage.outputTokens());
             count("gateway.tokens", model, provider, "cached_input", usage.cacheReadTokens());
             if (!r.priced()) {
-                counters.computeIfAbsent("u|" + model, k -> Counter.builder("gateway.pricing.unknown")
-                        .description("Requests metered for a model with no known price (cost recorded as 0)")
-                        .tag("model", model).register(registry)).increment();
-                log.warn("No price for model '{}' (provider {}): tokens metered, cost recorded as 0; add it under pricing:", model, provider);
+                counters.computeIfAbsent("u|" + model, k -> {
+                    // once per model and process, not per request: the counter keeps the tally
+                    log.warn("No price for model '{}' (provider {}): tokens metered, cost recorded as 0; add it under pricing:", model, provider);
+                    return Counter.builder("gateway.pricing.unknown")
+                            .description("Requests metered for a model with no known price (cost recorded as 0)")
+                            .tag("model", model).register(registry);
+                }).increment();
                 return;
             }
             String team = ex.principal().team() == null ? "none" : ex.principal().team();
