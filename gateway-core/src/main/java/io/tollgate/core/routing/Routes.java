@@ -2,7 +2,6 @@ package io.tollgate.core.routing;
 
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.ModelConfig;
-import io.tollgate.core.config.PriceConfig;
 import io.tollgate.core.config.TargetConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.filter.Ticker;
@@ -70,14 +69,6 @@ public final class Routes {
             routes.put(e.getKey(), new Route(e.getKey(), m, targets, strategy));
         }
         return new Routes(config, providers, routes);
-    }
-
-    /** Prices from {@code pricing:} (input + output per 1M tokens); models not listed are unknown. */
-    public static PriceLookup configPrices(GatewayConfig config) {
-        return (provider, model) -> {
-            PriceConfig p = config.pricing().get(model);
-            return p == null ? Double.POSITIVE_INFINITY : p.input() + p.output();
-        };
     }
 
     public @Nullable Route route(String alias) {

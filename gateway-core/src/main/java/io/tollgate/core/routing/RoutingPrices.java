@@ -1,37 +1,39 @@
 package io.tollgate.core.routing;
 
 import io.tollgate.core.config.GatewayConfig;
-import io.tollgate.core.config.PriceConfig;
 import io.tollgate.core.filter.FilterServices;
+import io.tollgate.core.metering.ModelPrice;
+import io.tollgate.core.metering.PriceTable;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where {@code routing: lowest-cost} gets prices: the config's {@code pricing:} first (the user's
- * overrides), then a full price table another feature installs (metering's built-in table:
- * {@code RoutingPrices.of(services).install(table)}), else unknown. Process-wide, in
- * {@link FilterServices#shared}; the table is read per lookup, so install order does not matter.
+ * Where {@code routing: lowest-cost} gets prices: metering's {@link PriceTable} for the config
+ * (built-in prices, {@code pricing:} overriding them; dated and {@code vendor/} names resolved), then
+ * an extra table a plugin may install for models neither knows, else unknown. Process-wide, in
+ * {@link FilterServices#shared}; the extra table is read per lookup, so install order does not matter.
  */
 public final class RoutingPrices {
 
-    private volatile @Nullable PriceLookup table;
+    private volatile @Nullable PriceLookup extra;
 
     public static RoutingPrices of(FilterServices services) {
         return services.shared(RoutingPrices.class, RoutingPrices::new);
     }
 
-    /** Installs the full price table (USD per 1M input + output tokens). */
+    /** Installs prices (USD per 1M input + output tokens) for models the price table does not know. */
     public void install(PriceLookup table) {
-        this.table = table;
+        this.extra = table;
     }
 
-    /** Prices for {@code config}: its {@code pricing:} entries, then the installed table. */
+    /** Input + output USD per 1M tokens for {@code config}'s models. */
     public PriceLookup lookup(GatewayConfig config) {
+        PriceTable table = PriceTable.of(config);
         return (provider, model) -> {
-            PriceConfig p = config.pricing().get(model);
+            ModelPrice p = table.find(model);
             if (p != null) {
                 return p.input() + p.output();
             }
-            PriceLookup t = table;
+            PriceLookup t = extra;
             return t == null ? Double.POSITIVE_INFINITY : t.pricePerMillion(provider, model);
         };
     }
