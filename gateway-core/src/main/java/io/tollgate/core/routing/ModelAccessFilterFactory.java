@@ -28,6 +28,8 @@ public final class ModelAccessFilterFactory implements FilterFactory {
             // which needs them, builds the routes and reports unknown provider types itself
             return new ModelAccessFilter(config, null);
         }
-        return new ModelAccessFilter(Routes.of(config, services));
+        Routes routes = Routes.of(config, services);
+        RoutingAdmin.register(routes, services);
+        return new ModelAccessFilter(routes);
     }
 }
