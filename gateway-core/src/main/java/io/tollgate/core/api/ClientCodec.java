@@ -16,6 +16,15 @@ public interface ClientCodec {
      */
     GatewayRequest decode(ApiKind api, byte[] body);
 
+    /**
+     * Whether this codec speaks the client side of {@code api}. Codecs listed in
+     * {@code META-INF/services/io.tollgate.core.api.ClientCodec} take over the APIs they serve
+     * (Anthropic's codec serves {@link ApiKind#MESSAGES}).
+     */
+    default boolean serves(ApiKind api) {
+        return api != ApiKind.MESSAGES;
+    }
+
     /** A new encoder for the answer to {@code request} (stateful for streams). */
     ResponseEncoder encoder(GatewayRequest request);
 }
