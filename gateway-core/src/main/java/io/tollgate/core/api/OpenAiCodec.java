@@ -34,7 +34,8 @@ public final class OpenAiCodec implements ClientCodec {
 
         @Override
         public byte[] chunk(StreamChunk chunk) {
-            return sseFrame(chunk.data());
+            // Responses API streams name their events (event: response.output_text.delta); keep them
+            return chunk.event() == null ? sseFrame(chunk.data()) : namedFrame(chunk.event(), chunk.data());
         }
 
         @Override
@@ -135,6 +136,15 @@ public final class OpenAiCodec implements ClientCodec {
             e.putNull("param");
         }
         return root;
+    }
+
+    static byte[] namedFrame(String event, byte[] data) {
+        byte[] name = ("event: " + event + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] frame = sseFrame(data);
+        byte[] out = new byte[name.length + frame.length];
+        System.arraycopy(name, 0, out, 0, name.length);
+        System.arraycopy(frame, 0, out, name.length, frame.length);
+        return out;
     }
 
     static byte[] sseFrame(byte[] data) {

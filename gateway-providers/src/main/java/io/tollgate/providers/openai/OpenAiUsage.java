@@ -1,0 +1,106 @@
+package io.tollgate.providers.openai;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.tollgate.core.model.Json;
+import io.tollgate.core.model.TokenUsage;
+import java.io.IOException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads OpenAI's {@code usage} objects into {@link TokenUsage}. Two shapes exist: Chat Completions,
+ * completions and embeddings report {@code prompt_tokens}/{@code completion_tokens}; the Responses
+ * API reports {@code input_tokens}/{@code output_tokens}. In both, the cached count is a part of the
+ * input count, which is exactly {@link TokenUsage}'s convention, so nothing is added up.
+ */
+public final class OpenAiUsage {
+
+    /** Reads one nested value mid-document (the shared mapper rejects trailing tokens, by design for whole bodies). */
+    private static final ObjectReader USAGE_READER = Json.MAPPER.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private OpenAiUsage() {}
+
+    /** The usage in {@code usage}, or null when it is absent, null or not an object. */
+    public static @Nullable TokenUsage parse(@Nullable JsonNode usage) {
+        if (usage == null || !usage.isObject()) {
+            return null;
+        }
+        if (usage.has("input_tokens") || usage.has("output_tokens")) {
+            return new TokenUsage(
+                    count(usage.path("input_tokens")),
+                    count(usage.path("output_tokens")),
+                    count(usage.path("input_tokens_details").path("cached_tokens")),
+                    0,
+                    count(usage.path("output_tokens_details").path("reasoning_tokens")));
+        }
+        return new TokenUsage(
+                count(usage.path("prompt_tokens")),
+                count(usage.path("completion_tokens")),
+                count(usage.path("prompt_tokens_details").path("cached_tokens")),
+                0,
+                count(usage.path("completion_tokens_details").path("reasoning_tokens")));
+    }
+
+    /**
+     * The top-level {@code usage} of a unary answer, read with a streaming parser that skips every
+     * other field unparsed (an embeddings answer is mostly vectors). Null when absent or not JSON.
+     */
+    public static @Nullable TokenUsage fromBody(byte[] body) {
+        try (JsonParser p = Json.MAPPER.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if ("usage".equals(field)) {
+                    return parse(USAGE_READER.readValue(p));
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;   // a 2xx that is not JSON is passed on as is; it is simply not metered
+        }
+    }
+
+    private static long count(JsonNode n) {
+        return n.canConvertToLong() ? Math.max(0, n.asLong()) : 0;
+    }
+
+    /**
+     * True when {@code data} holds {@code "usage"} followed by an object (not {@code null}): a byte
+     * scan, so the many chunks with {@code "usage":null} or no usage at all are never parsed.
+     */
+    public static boolean mentionsUsageObject(byte[] data) {
+        outer:
+        for (int i = 0; i + 8 < data.length; i++) {
+            if (data[i] != '"' || data[i + 1] != 'u') {
+                continue;
+            }
+            for (int k = 0; k < USAGE.length; k++) {
+                if (data[i + k] != USAGE[k]) {
+                    continue outer;
+                }
+            }
+            int j = i + USAGE.length;
+            while (j < data.length && isSpace(data[j])) j++;
+            if (j >= data.length || data[j] != ':') continue;
+            j++;
+            while (j < data.length && isSpace(data[j])) j++;
+            if (j < data.length && data[j] == '{') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final byte[] USAGE = {'"', 'u', 's', 'a', 'g', 'e', '"'};
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+}
