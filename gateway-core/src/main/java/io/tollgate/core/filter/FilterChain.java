@@ -269,7 +269,9 @@ public final class FilterChain {
                     logHookError(e);
                 }
             }
-            if (c != null && !done) {
+            // A usage-only chunk exists because the gateway asked upstream for usage the client did
+            // not request: the hooks have metered it, the client never sees it.
+            if (c != null && !done && !c.isUsageOnly()) {
                 client.chunk(c);
             }
         }
