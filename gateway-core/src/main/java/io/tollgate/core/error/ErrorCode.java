@@ -19,6 +19,8 @@ public enum ErrorCode {
     UPSTREAM_ERROR(502, "upstream_error", "server_error"),
     NO_HEALTHY_UPSTREAM(503, "no_healthy_upstream", "server_error"),
     SHUTTING_DOWN(503, "shutting_down", "server_error"),
+    /** Shared limit/budget state (Redis) unreachable and {@code state.on-redis-error: closed}. */
+    STATE_UNAVAILABLE(503, "state_unavailable", "server_error"),
     UPSTREAM_TIMEOUT(504, "upstream_timeout", "timeout_error");
 
     private final int status;

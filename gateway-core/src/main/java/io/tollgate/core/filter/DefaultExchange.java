@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import io.tollgate.core.error.GatewayError;
 import org.jspecify.annotations.Nullable;
 
 /** The exchange the server creates per request. Confined to its event loop: no locks. */
@@ -28,6 +30,8 @@ public final class DefaultExchange implements Exchange {
     private @Nullable Map<AttrKey<?>, Object> attrs;
     private @Nullable List<Runnable> cancelActions;
     private boolean cancelled;
+    private @Nullable Consumer<GatewayError> abortAction;
+    private boolean aborted;
 
     public DefaultExchange(String requestId, GatewayRequest request, Headers requestHeaders, Executor eventLoop, Ticker ticker) {
         this.requestId = Objects.requireNonNull(requestId, "requestId");
@@ -80,6 +84,32 @@ public final class DefaultExchange implements Exchange {
             cancelActions = new ArrayList<>(2);
         }
         cancelActions.add(action);
+    }
+
+    @Override
+    public void onAbort(Consumer<GatewayError> action) {
+        this.abortAction = Objects.requireNonNull(action, "action");
+    }
+
+    /**
+     * Fails the response through the chain (hooks and client see {@code error}), then runs the cancel
+     * actions so the upstream call stops. Once only; a no-op after the client went away.
+     */
+    @Override
+    public void abort(GatewayError error) {
+        if (aborted || cancelled) {
+            return;
+        }
+        aborted = true;
+        if (abortAction != null) {
+            abortAction.accept(error);
+        }
+        cancel();
+    }
+
+    /** True once {@link #abort} ended this request. */
+    public boolean isAborted() {
+        return aborted;
     }
 
     /** The client went away: runs the cancel actions once, newest first (the upstream call before the chain). */

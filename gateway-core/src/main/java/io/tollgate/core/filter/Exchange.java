@@ -57,4 +57,20 @@ public interface Exchange {
 
     /** Runs {@code action} on the event loop when the client goes away (at once if it already has). */
     void onCancel(Runnable action);
+
+    /**
+     * Ends the request now with {@code error}, from a response hook that must stop an answer in
+     * flight (a stream crossing its cost cap). The chain fails the response (an SSE error event
+     * once a stream has started; hooks hear {@code onComplete} with the error) and then runs the
+     * {@link #onCancel} actions so the router cancels its upstream call; from then on
+     * {@link #isCancelled()} is true (work should stop) although the client is still connected and
+     * receives the error. Later calls, and calls after the client left, are ignored. Call on the
+     * event loop; it runs synchronously, so a hook calling it from {@code onChunk} should return null.
+     */
+    default void abort(io.tollgate.core.error.GatewayError error) {
+        throw new UnsupportedOperationException("this exchange cannot abort");
+    }
+
+    /** Registers what {@link #abort} does; the {@link FilterChain} sets it for each request it runs. */
+    default void onAbort(java.util.function.Consumer<io.tollgate.core.error.GatewayError> action) {}
 }

@@ -90,6 +90,7 @@ public final class FilterChain {
     public void execute(Exchange ex, ResponseSink client) {
         Run run = new Run(ex, client);
         ex.onCancel(() -> run.complete(Completion.CANCELLED));
+        ex.onAbort(run::fail);
         run.resume(0);
     }
 

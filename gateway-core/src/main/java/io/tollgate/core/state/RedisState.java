@@ -1,0 +1,96 @@
+package io.tollgate.core.state;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One Lettuce connection to the Redis that holds rate-limit and budget counters shared by every
+ * replica. Commands are async (a {@link CompletionStage} the filter chain resumes from) and time out
+ * after {@link #COMMAND_TIMEOUT}, so a dead Redis costs a request at most that long, never a hang.
+ * Commands issued while disconnected fail at once; a failed first connect is retried at most once a second.
+ */
+public final class RedisState implements AutoCloseable {
+
+    /** Upper bound a Redis round trip may add to a request before the fail mode decides. */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofMillis(100);
+    private static final long RECONNECT_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final String url;
+    private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> connection = new AtomicReference<>();
+    private final AtomicLong lastConnectAttempt = new AtomicLong();
+
+    public RedisState(String url) {
+        this.url = url;
+        this.uri = RedisURI.create(url);
+        uri.setTimeout(COMMAND_TIMEOUT);
+        this.client = RedisClient.create();
+        client.setOptions(ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(500)).build())
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        connect();
+    }
+
+    /** The URL this state was made for (a changed {@code state.redis} needs a restart). */
+    public String url() {
+        return url;
+    }
+
+    private CompletableFuture<StatefulRedisConnection<String, String>> connect() {
+        lastConnectAttempt.set(System.nanoTime());
+        CompletableFuture<StatefulRedisConnection<String, String>> f =
+                client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+        connection.set(f);
+        return f;
+    }
+
+    private CompletableFuture<StatefulRedisConnection<String, String>> connection() {
+        CompletableFuture<StatefulRedisConnection<String, String>> f = connection.get();
+        if (f.isCompletedExceptionally() && System.nanoTime() - lastConnectAttempt.get() > RECONNECT_INTERVAL_NANOS) {
+            synchronized (this) {
+                f = connection.get();
+                if (f.isCompletedExceptionally() && System.nanoTime() - lastConnectAttempt.get() > RECONNECT_INTERVAL_NANOS) {
+                    f = connect();
+                }
+            }
+        }
+        return f;
+    }
+
+    /**
+     * Runs a Lua script atomically (EVAL; scripts are small and few). Fails within the timeout when
+     * Redis is unreachable.
+     */
+    public <T> CompletionStage<T> eval(String script, ScriptOutputType type, List<String> keys, String... args) {
+        CompletableFuture<StatefulRedisConnection<String, String>> conn = connection();
+        if (!conn.isDone()) {
+            // still connecting: do not wait longer than a command would
+            conn = conn.orTimeout(COMMAND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        return conn.thenCompose(c -> c.async().<T>eval(script, type, keys.toArray(String[]::new), args));
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<StatefulRedisConnection<String, String>> f = connection.get();
+        if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+            f.join().close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+}
