@@ -20,11 +20,26 @@ public final class GatewayRequest {
     private final ApiKind api;
     private final ObjectNode json;
     private byte @Nullable [] bytes;
+    private final @Nullable NativeBody nativeBody;
 
-    private GatewayRequest(ApiKind api, ObjectNode json, byte @Nullable [] bytes) {
+    private GatewayRequest(ApiKind api, ObjectNode json, byte @Nullable [] bytes, @Nullable NativeBody nativeBody) {
         this.api = Objects.requireNonNull(api, "api");
         this.json = Objects.requireNonNull(json, "json");
         this.bytes = bytes;
+        this.nativeBody = nativeBody;
+    }
+
+    private GatewayRequest(ApiKind api, ObjectNode json, byte @Nullable [] bytes) {
+        this(api, json, bytes, null);
+    }
+
+    /**
+     * A request that arrived in a vendor's format: {@code canonical} is its translation (what filters
+     * read and edit), {@code original} the client's body for adapters that speak that format natively.
+     * The canonical body counts as unmodified until a filter calls {@link #edit()}.
+     */
+    public static GatewayRequest translated(ApiKind api, ObjectNode canonical, NativeBody original) {
+        return new GatewayRequest(api, canonical, Json.bytes(canonical), Objects.requireNonNull(original, "original"));
     }
 
     /** A request parsed from {@code bytes}; those bytes are reused until someone edits the body. */
@@ -35,6 +50,16 @@ public final class GatewayRequest {
     /** A request built in code (tests, translations); serialized on first use. */
     public static GatewayRequest of(ApiKind api, ObjectNode json) {
         return new GatewayRequest(api, json, null);
+    }
+
+    /**
+     * The same canonical body presented as another API, without the native body: what the router
+     * hands a target that does not speak the client's API natively (a {@code /v1/messages} request,
+     * canonical chat inside, to an OpenAI target: {@code withApi(CHAT_COMPLETIONS)}). Shares the JSON
+     * tree and bytes (adapters do not mutate requests), so it costs no copy.
+     */
+    public GatewayRequest withApi(ApiKind otherApi) {
+        return new GatewayRequest(otherApi, json, bytes, null);
     }
 
     public ApiKind api() {
@@ -60,6 +85,14 @@ public final class GatewayRequest {
             bytes = b;
         }
         return b;
+    }
+
+    /**
+     * The client's original vendor-format body, or null when there is none or a filter edited the
+     * canonical body since (then only the canonical translation reflects what should be sent).
+     */
+    public @Nullable NativeBody nativeBody() {
+        return isModified() ? null : nativeBody;
     }
 
     public boolean isModified() {
