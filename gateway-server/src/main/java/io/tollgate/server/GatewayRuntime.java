@@ -16,6 +16,7 @@ import io.tollgate.core.filter.Ticker;
 import io.tollgate.core.metrics.RequestMeters;
 import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.upstream.UpstreamTransport;
+import io.tollgate.providers.anthropic.AnthropicCodec;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -63,19 +64,7 @@ public final class GatewayRuntime implements AutoCloseable {
         this.filterFactories = ServiceLoader.load(FilterFactory.class).stream().map(ServiceLoader.Provider::get).toList();
         this.observerFactories = ServiceLoader.load(RequestObserverFactory.class).stream().map(ServiceLoader.Provider::get).toList();
         for (ApiKind api : ApiKind.values()) {
-            if (api != ApiKind.MESSAGES) {
-                codecs.put(api, OpenAiCodec.INSTANCE);
-            }
-        }
-        ServiceLoader.load(ClientCodec.class).forEach(this::registerCodec);
-    }
-
-    /** Codecs found by ServiceLoader serve the APIs they name (e.g. Anthropic's for /v1/messages). */
-    private void registerCodec(ClientCodec codec) {
-        for (ApiKind api : ApiKind.values()) {
-            if (codec.serves(api)) {
-                codecs.put(api, codec);
-            }
+            codecs.put(api, api == ApiKind.MESSAGES ? AnthropicCodec.INSTANCE : OpenAiCodec.INSTANCE);
         }
     }
 

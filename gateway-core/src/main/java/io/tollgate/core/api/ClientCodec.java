@@ -2,6 +2,7 @@ package io.tollgate.core.api;
 
 import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.model.GatewayRequest;
+import io.tollgate.core.model.Headers;
 
 /**
  * The client's side of the wire: parses what the client sent into the canonical request and makes
@@ -17,12 +18,11 @@ public interface ClientCodec {
     GatewayRequest decode(ApiKind api, byte[] body);
 
     /**
-     * Whether this codec speaks the client side of {@code api}. Codecs listed in
-     * {@code META-INF/services/io.tollgate.core.api.ClientCodec} take over the APIs they serve
-     * (Anthropic's codec serves {@link ApiKind#MESSAGES}).
+     * Parses a request body, seeing the client's headers too (a codec may carry some of them to a
+     * native upstream, as Anthropic's does with {@code anthropic-beta}).
      */
-    default boolean serves(ApiKind api) {
-        return api != ApiKind.MESSAGES;
+    default GatewayRequest decode(ApiKind api, byte[] body, Headers headers) {
+        return decode(api, body);
     }
 
     /** A new encoder for the answer to {@code request} (stateful for streams). */

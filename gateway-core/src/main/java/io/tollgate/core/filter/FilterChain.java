@@ -270,9 +270,9 @@ public final class FilterChain {
                     logHookError(e);
                 }
             }
-            // A usage-only chunk exists because the gateway asked upstream for usage the client did
-            // not request: the hooks have metered it, the client never sees it.
-            if (c != null && !done && !c.isUsageOnly()) {
+            // Usage-only chunks go on too: the client's encoder decides (OpenAI's drops them, Anthropic's
+            // folds their usage into its closing message_delta).
+            if (c != null && !done) {
                 client.chunk(c);
             }
         }

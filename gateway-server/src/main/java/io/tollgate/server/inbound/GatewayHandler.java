@@ -146,7 +146,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         }
         GatewayRequest request;
         try {
-            request = codec.decode(api, r.body());
+            request = codec.decode(api, r.body(), r.headers());
         } catch (GatewayException e) {
             writeError(ctx, r, codec, api, e.error());
             return;
