@@ -15,6 +15,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.tollgate.core.config.AuthConfig;
 import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.server.api.AdminApi;
 import io.tollgate.server.inbound.ServerInitializer;
 import io.tollgate.server.inbound.ServerState;
 import io.tollgate.server.upstream.NettyUpstreamTransport;
@@ -55,6 +56,7 @@ public final class GatewayServer implements AutoCloseable {
         runtime.transport(new NettyUpstreamTransport(transports.clientChannel()));
         bindMeters(runtime);
         runtime.apply(config);
+        AdminApi.registerBuiltins(runtime);
         String host = config.server().bindHost();
         if (config.auth().mode() == AuthConfig.Mode.OPEN) {
             if (config.server().host() == null) {

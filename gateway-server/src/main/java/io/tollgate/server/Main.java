@@ -91,7 +91,7 @@ public final class Main {
         GatewayRuntime runtime = new GatewayRuntime(terminalFactory());
         GatewayServer server = GatewayServer.start(config, runtime);
         ConfigReloader reloader = new ConfigReloader(file, next -> apply(runtime, overrides(next, host, port)), runtime.registry());
-        AdminApi.registerBuiltins(runtime, () -> CompletableFuture.supplyAsync(() -> {
+        AdminApi.routes(runtime).add("POST", "/admin/reload", request -> CompletableFuture.supplyAsync(() -> {
             var outcome = reloader.reloadNow();
             var body = Json.object().put("reloaded", outcome.success());
             var problems = body.putArray("problems");

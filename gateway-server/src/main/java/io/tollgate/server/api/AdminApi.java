@@ -65,10 +65,9 @@ public final class AdminApi {
         }));
     }
 
-    /** Registers the server's own admin routes: reload, config summary, route list. */
-    public static void registerBuiltins(GatewayRuntime runtime, java.util.function.Supplier<CompletableFuture<AdminResponse>> reload) {
+    /** Registers the server's own admin routes: the config summary and the route list. */
+    public static void registerBuiltins(GatewayRuntime runtime) {
         AdminRoutes routes = routes(runtime);
-        routes.add("POST", "/admin/reload", request -> reload.get());
         routes.add("GET", "/admin/routes", request -> {
             ArrayNode list = Json.NODES.arrayNode();
             routes.list().forEach(list::add);
@@ -92,7 +91,7 @@ public final class AdminApi {
         });
     }
 
-    private static AdminRoutes routes(GatewayRuntime runtime) {
+    public static AdminRoutes routes(GatewayRuntime runtime) {
         return runtime.services().shared(AdminRoutes.class, AdminRoutes::new);
     }
 

@@ -71,6 +71,10 @@ final class Attempt implements UpstreamCall {
             send(pooled);
             return;
         }
+        connectFresh();
+    }
+
+    private void connectFresh() {
         reused = false;
         transport.connect(loop, origin, timeouts.connect()).addListener((ChannelFuture f) -> {
             if (finished) {
@@ -162,7 +166,7 @@ final class Attempt implements UpstreamCall {
         if (reused && !responseStarted && !retriedStale) {
             retriedStale = true;
             cancel(firstByteTimer);
-            acquire();
+            connectFresh();   // not another pooled one: it may be just as stale
             return;
         }
         fail(UpstreamFailure.Kind.CONNECTION_RESET, responseStarted ? "connection closed mid-answer" : "connection closed before an answer");
