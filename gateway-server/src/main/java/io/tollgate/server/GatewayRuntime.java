@@ -1,5 +1,9 @@
 package io.tollgate.server;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tollgate.core.api.ClientCodec;
@@ -42,6 +46,29 @@ public final class GatewayRuntime implements AutoCloseable {
     /** One config version, ready to serve: the full chain, and the auth-only chain that guards {@code GET /v1/models}. */
     public record Snapshot(GatewayConfig config, FilterChain chain, FilterChain authOnly) {}
 
+    /**
+     * Keeps {@code promtool check metrics} clean: Prometheus reserves {@code _count} for summaries and
+     * histograms (Micrometer's {@code system.cpu.count} gauge breaks that) and wants base units in
+     * names ({@code process.cpu.time} is in nanoseconds; {@code process_cpu_usage} covers it) and
+     * HELP text on every metric.
+     */
+    private static final MeterFilter PROMETHEUS_LINT = new MeterFilter() {
+        @Override
+        public Meter.Id map(Meter.Id id) {
+            Meter.Id mapped = id.getName().equals("system.cpu.count") ? id.withName("system.cpu.logical.processors") : id;
+            if (mapped.getDescription() == null) {   // promtool wants HELP text; some binders (Netty's) have none
+                mapped = new Meter.Id(mapped.getName(), Tags.of(mapped.getTagsAsIterable()), mapped.getBaseUnit(),
+                        mapped.getName().replace('.', ' '), mapped.getType());
+            }
+            return mapped;
+        }
+
+        @Override
+        public MeterFilterReply accept(Meter.Id id) {
+            return id.getName().equals("process.cpu.time") ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+        }
+    };
+
     private final PrometheusMeterRegistry registry;
     private final DefaultFilterServices services;
     private final RequestMeters requestMeters;
@@ -58,6 +85,7 @@ public final class GatewayRuntime implements AutoCloseable {
 
     public GatewayRuntime(TerminalFactory terminalFactory, Clock clock) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(PROMETHEUS_LINT);
         this.services = new DefaultFilterServices(registry, Ticker.system(), clock);
         this.requestMeters = new RequestMeters(registry);
         this.terminalFactory = Objects.requireNonNull(terminalFactory, "terminalFactory");
