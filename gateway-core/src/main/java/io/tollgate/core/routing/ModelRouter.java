@@ -512,9 +512,14 @@ public final class ModelRouter implements Terminal {
             }
 
             private void unreadable(RuntimeException e) {
-                log.warn("provider {} sent an answer the adapter could not read for {}", target.provider(), ex.requestId(), e);
-                GatewayError error = GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
-                        "Upstream '" + target.provider() + "' sent an answer the gateway could not read.", FailureClass.SERVER_ERROR, null);
+                GatewayError error;
+                if (e instanceof GatewayException ge) {
+                    error = ge.error();   // the adapter classified it itself
+                } else {
+                    log.warn("provider {} sent an answer the adapter could not read for {}", target.provider(), ex.requestId(), e);
+                    error = GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
+                            "Upstream '" + target.provider() + "' sent an answer the gateway could not read.", FailureClass.SERVER_ERROR, null);
+                }
                 if (started) {
                     failAfterStart(error);
                 } else {

@@ -437,4 +437,26 @@ class ModelRouterTest {
         assertThat(h.transport.sent).containsExactly("a", "a", "a", "a", "b");
         assertThat(h.gauge("gateway.circuit.breaker.state", "provider", "a", "model", "gpt-a")).isEqualTo(1.0);
     }
+
+    @Test
+    void anAdapterThatCannotReadA2xxAnswerFailsTheAttemptWithItsOwnErrorAndFallsOver() {
+        h.route(model(FALLBACK, 2, target("a", "gpt-a"), target("b", "gpt-b")));
+        h.transport.on("a", unary(200, "<html>not json</html>")).on("b", unary(200, OK));
+        h.adapters.put("a", new PassthroughAdapter("a") {
+            @Override
+            public GatewayResponse fromUpstream(io.tollgate.core.model.GatewayRequest request, int status, io.tollgate.core.model.Headers headers, byte[] body) {
+                throw new io.tollgate.core.error.GatewayException(io.tollgate.core.error.GatewayError.upstream(
+                        io.tollgate.core.error.ErrorCode.UPSTREAM_ERROR, "not JSON", FailureClass.SERVER_ERROR, null));
+            }
+        });
+        h.route(model(FALLBACK, 2, target("a", "gpt-a"), target("b", "gpt-b")));
+
+        assertThat(h.unary().events).containsExactly("unary 200");
+        assertThat(h.transport.sent).containsExactly("a", "b");
+
+        h.route(model(FALLBACK, 1, target("a", "gpt-a")));
+        RecordingSink sink = h.unary();
+        assertThat(sink.events).containsExactly("fail 502 upstream_error");
+        assertThat(sink.error.message()).isEqualTo("not JSON");
+    }
 }

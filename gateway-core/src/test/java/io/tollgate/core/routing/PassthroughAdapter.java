@@ -26,7 +26,7 @@ import java.time.Duration;
  * {@code http://<name>.test/v1/chat/completions}; answers come back as-is; SSE via {@link SseDecoder};
  * an SSE event whose data has an {@code "error"} object is reported as an in-stream error.
  */
-final class PassthroughAdapter implements ProviderAdapter {
+class PassthroughAdapter implements ProviderAdapter {
 
     private final String name;
     volatile boolean enabled = true;
