@@ -13,6 +13,10 @@ for i in $(seq 1 20); do
   redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1 && break
   sleep 0.5
 done
+# promtool (Debian's prometheus package) lints the /metrics output in OpsIT.
+if ! command -v promtool >/dev/null && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null) || echo "could not install promtool" >&2
+fi
 if [ -f gateway-server/src/test/node/package.json ] && command -v npm >/dev/null; then
   (cd gateway-server/src/test/node && npm ci --no-audit --no-fund --loglevel=error) || echo "npm ci failed: the Node SDK tests will fail" >&2
 fi

@@ -24,6 +24,7 @@ public final class OpenAiCodec implements ClientCodec {
 
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY = new byte[0];
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final ResponseEncoder ENCODER = new ResponseEncoder() {
@@ -35,6 +36,9 @@ public final class OpenAiCodec implements ClientCodec {
         @Override
         public byte[] chunk(StreamChunk chunk) {
             // Responses API streams name their events (event: response.output_text.delta); keep them
+            if (chunk.isUsageOnly()) {
+                return EMPTY;   // asked upstream by the gateway, not by the client: metered, never written
+            }
             return chunk.event() == null ? sseFrame(chunk.data()) : namedFrame(chunk.event(), chunk.data());
         }
 

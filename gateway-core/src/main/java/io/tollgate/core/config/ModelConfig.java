@@ -14,9 +14,12 @@ import org.jspecify.annotations.Nullable;
  * @param fallbackOn failure classes that move on to another attempt
  * @param maxCostUsd per-request cost cap (also enforced during a stream), or null
  * @param limits     RPM/TPM for the alias as a whole
+ * @param circuitBreaker per-target circuit breaker thresholds
+ * @param maxConcurrent  per-target cap on attempts in flight (bulkhead), or null for no cap
  */
 public record ModelConfig(Routing routing, List<TargetConfig> targets, RetryConfig retries, TimeoutConfig timeouts,
-                          List<FailureClass> fallbackOn, @Nullable Double maxCostUsd, LimitsConfig limits) {
+                          List<FailureClass> fallbackOn, @Nullable Double maxCostUsd, LimitsConfig limits,
+                          BreakerConfig circuitBreaker, @Nullable Integer maxConcurrent) {
 
     /** {@code routing:} strategies; see docs/routing.md. */
     public enum Routing { FALLBACK, WEIGHTED, LEAST_LATENCY, LOWEST_COST }
@@ -30,7 +33,15 @@ public record ModelConfig(Routing routing, List<TargetConfig> targets, RetryConf
                 ? List.of(FailureClass.RATE_LIMIT, FailureClass.SERVER_ERROR, FailureClass.TIMEOUT, FailureClass.CONNECTION)
                 : List.copyOf(fallbackOn);
         limits = Defaults.or(limits, LimitsConfig.NONE);
+        circuitBreaker = Defaults.or(circuitBreaker, BreakerConfig.DEFAULT);
+        if (maxConcurrent != null && maxConcurrent < 1) throw new ConfigException("max-concurrent", maxConcurrent, ">= 1");
         if (targets.isEmpty()) throw new ConfigException("targets", "at least one target is required");
         if (maxCostUsd != null && maxCostUsd <= 0) throw new ConfigException("max-cost-usd", maxCostUsd, "> 0");
+    }
+
+    /** Without breaker settings or a bulkhead (the shape before those keys existed). */
+    public ModelConfig(Routing routing, List<TargetConfig> targets, RetryConfig retries, TimeoutConfig timeouts,
+                       List<FailureClass> fallbackOn, @Nullable Double maxCostUsd, LimitsConfig limits) {
+        this(routing, targets, retries, timeouts, fallbackOn, maxCostUsd, limits, null, null);
     }
 }

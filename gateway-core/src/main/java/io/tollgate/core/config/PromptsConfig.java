@@ -1,11 +1,32 @@
 package io.tollgate.core.config;
 
-/** {@code prompts:} where prompt files live ({@code <dir>/<id>.yaml}), relative to the working directory. */
-public record PromptsConfig(String dir) {
+import java.nio.file.Path;
 
-    public static final PromptsConfig DEFAULT = new PromptsConfig(null);
+/**
+ * {@code prompts:} where prompt files live ({@code <dir>/<id>.yaml}), relative to the working directory.
+ *
+ * @param dir        prompt files directory
+ * @param labelsFile where runtime label moves ({@code PUT /admin/prompts/{id}/labels/{label}}) are persisted
+ *                   so they survive restarts; null = {@code prompt-labels.json} next to the SQLite ledger
+ *                   (see {@link #labelsFile(StateConfig)})
+ */
+public record PromptsConfig(String dir, String labelsFile) {
+
+    public static final PromptsConfig DEFAULT = new PromptsConfig(null, null);
 
     public PromptsConfig {
         dir = Defaults.or(dir, "config/prompts");
+    }
+
+    /** The labels file: the configured one, else next to the ledger's database, else {@code data/prompt-labels.json}. */
+    public Path labelsFile(StateConfig state) {
+        if (labelsFile != null && !labelsFile.isBlank()) {
+            return Path.of(labelsFile);
+        }
+        if (state.ledger().startsWith("sqlite:")) {
+            Path db = Path.of(state.ledger().substring("sqlite:".length()));
+            return db.getParent() == null ? Path.of("prompt-labels.json") : db.getParent().resolve("prompt-labels.json");
+        }
+        return Path.of("data", "prompt-labels.json");
     }
 }

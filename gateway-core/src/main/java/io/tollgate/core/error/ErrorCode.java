@@ -9,6 +9,8 @@ public enum ErrorCode {
     NOT_FOUND(404, "not_found", "invalid_request_error"),
     MODEL_NOT_FOUND(404, "model_not_found", "invalid_request_error"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed", "invalid_request_error"),
+    /** An admin change that conflicts with the current state (a config-managed key, a duplicate id). */
+    CONFLICT(409, "conflict", "invalid_request_error"),
     REQUEST_TOO_LARGE(413, "request_too_large", "invalid_request_error"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "invalid_request_error"),
     RATE_LIMIT_EXCEEDED(429, "rate_limit_exceeded", "rate_limit_error"),

@@ -270,6 +270,8 @@ public final class FilterChain {
                     logHookError(e);
                 }
             }
+            // Usage-only chunks go on too: the client's encoder decides (OpenAI's drops them, Anthropic's
+            // folds their usage into its closing message_delta).
             if (c != null && !done) {
                 client.chunk(c);
             }

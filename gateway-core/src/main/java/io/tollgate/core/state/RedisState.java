@@ -85,6 +85,27 @@ public final class RedisState implements AutoCloseable {
         return conn.thenCompose(c -> c.async().<T>eval(script, type, keys.toArray(String[]::new), args));
     }
 
+    /** GET within the timeout; null when absent. Used by the response cache. */
+    public CompletionStage<String> get(String key) {
+        return ready().thenCompose(c -> c.async().get(key));
+    }
+
+    /** SET with a TTL in milliseconds ({@code PX}), within the timeout. Used by the response cache. */
+    public CompletionStage<String> setPx(String key, String value, long ttlMillis) {
+        return ready().thenCompose(c -> c.async().set(key, value, io.lettuce.core.SetArgs.Builder.px(Math.max(1, ttlMillis))));
+    }
+
+    /** True once connected (tests and health). */
+    public boolean isConnected() {
+        CompletableFuture<StatefulRedisConnection<String, String>> f = connection.get();
+        return f.isDone() && !f.isCompletedExceptionally() && f.join().isOpen();
+    }
+
+    private CompletableFuture<StatefulRedisConnection<String, String>> ready() {
+        CompletableFuture<StatefulRedisConnection<String, String>> conn = connection();
+        return conn.isDone() ? conn : conn.orTimeout(COMMAND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() {
         CompletableFuture<StatefulRedisConnection<String, String>> f = connection.get();

@@ -55,6 +55,13 @@ public final class AnthropicCodec implements ClientCodec {
      * Copies the client's {@code anthropic-beta} header(s) into the native body so an Anthropic target
      * receives them. The server calls this right after {@link #decode} (decode sees no headers).
      */
+    @Override
+    public GatewayRequest decode(ApiKind api, byte[] body, Headers clientHeaders) {
+        GatewayRequest request = decode(api, body);
+        forwardClientHeaders(request, clientHeaders);
+        return request;
+    }
+
     public static void forwardClientHeaders(GatewayRequest request, Headers clientHeaders) {
         NativeBody nb = request.nativeBody();
         if (nb == null) return;

@@ -72,6 +72,8 @@ final class MessagesRequestDecoder {
         if (req.path("stream").asBoolean(false)) chat.put("stream", true);
         String user = req.path("metadata").path("user_id").asText("");
         if (!user.isEmpty()) chat.put("user", user);
+        // the gateway's prompt reference (SPEC §3): the prompt filter renders it and strips it
+        if (req.has("prompt")) chat.set("prompt", req.get("prompt").deepCopy());
         JsonNode tools = req.get("tools");
         if (tools != null && tools.isArray() && !tools.isEmpty()) {
             ArrayNode out = chat.putArray("tools");

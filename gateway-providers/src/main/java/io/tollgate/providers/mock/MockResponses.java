@@ -80,7 +80,8 @@ final class MockResponses {
     /**
      * The SSE frames of a streamed answer, {@code [DONE]} last: a role chunk, one chunk per
      * word, a finish chunk and, when {@code stream_options.include_usage} is set, the usage chunk
-     * ({@code choices: []}). As OpenAI does, every chunk then carries {@code "usage": null}.
+     * ({@code choices: []}). Content chunks leave {@code usage} out: OpenAI's published
+     * schema types it as an object, and strict clients validate against the schema.
      */
     static List<byte[]> stream(JsonNode body, String model, long created, boolean chat) {
         boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
@@ -89,7 +90,7 @@ final class MockResponses {
         String object = chat ? "chat.completion.chunk" : "text_completion";
         List<byte[]> out = new ArrayList<>();
         if (chat) {
-            ObjectNode first = chunk(id, object, model, created, includeUsage);
+            ObjectNode first = chunk(id, object, model, created);
             ObjectNode delta = first.withArray("choices").addObject().put("index", 0).putObject("delta");
             delta.put("role", "assistant").put("content", "");
             ((ObjectNode) first.withArray("choices").get(0)).putNull("finish_reason");
@@ -97,7 +98,7 @@ final class MockResponses {
         }
         String[] parts = answer.split("(?<= )");
         for (String part : parts) {
-            ObjectNode c = chunk(id, object, model, created, includeUsage);
+            ObjectNode c = chunk(id, object, model, created);
             ObjectNode choice = c.withArray("choices").addObject().put("index", 0);
             if (chat) {
                 choice.putObject("delta").put("content", part);
@@ -108,7 +109,7 @@ final class MockResponses {
             choice.putNull("finish_reason");
             out.add(sse(null, Json.bytes(c)));
         }
-        ObjectNode last = chunk(id, object, model, created, includeUsage);
+        ObjectNode last = chunk(id, object, model, created);
         ObjectNode finish = last.withArray("choices").addObject().put("index", 0);
         if (chat) {
             finish.putObject("delta");
@@ -119,7 +120,7 @@ final class MockResponses {
         finish.put("finish_reason", "stop");
         out.add(sse(null, Json.bytes(last)));
         if (includeUsage) {
-            ObjectNode u = chunk(id, object, model, created, false);
+            ObjectNode u = chunk(id, object, model, created);
             u.putArray("choices");
             u.set("usage", usage(words(chat ? chatPrompt(body) : text(body.path("prompt"))), words(answer)));
             out.add(sse(null, Json.bytes(u)));
@@ -325,10 +326,9 @@ final class MockResponses {
         return root;
     }
 
-    private static ObjectNode chunk(String id, String object, String model, long created, boolean usageNull) {
+    private static ObjectNode chunk(String id, String object, String model, long created) {
         ObjectNode c = Json.object().put("id", id).put("object", object).put("created", created).put("model", model);
         c.putArray("choices");
-        if (usageNull) c.putNull("usage");
         return c;
     }
 

@@ -98,6 +98,15 @@ class AnthropicCodecTest {
     }
 
     @Test
+    void promptReferenceReachesTheCanonicalBodyForThePromptFilter() {
+        GatewayRequest r = codec.decode(ApiKind.MESSAGES, b("""
+                {"model":"chat","max_tokens":64,"messages":[{"role":"user","content":"hi"}],
+                 "prompt":{"id":"support-bot","label":"production","variables":{"company":"Acme"}}}"""));
+        assertThat(r.json().path("prompt").path("id").asText()).isEqualTo("support-bot");
+        assertThat(r.json().at("/prompt/variables/company").asText()).isEqualTo("Acme");
+    }
+
+    @Test
     void anthropicTargetGetsTheOriginalBodyWithOnlyTheModelReplaced() throws Exception {
         GatewayRequest r = codec.decode(ApiKind.MESSAGES, b(ANTHROPIC_REQUEST));
         AnthropicCodec.forwardClientHeaders(r, MutableHeaders.of("anthropic-beta", "prompt-caching-2024-07-31", "x-other", "no"));

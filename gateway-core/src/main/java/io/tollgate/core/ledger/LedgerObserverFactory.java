@@ -1,0 +1,22 @@
+package io.tollgate.core.ledger;
+
+import io.tollgate.core.admin.AdminRoutes;
+import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.filter.FilterServices;
+import io.tollgate.core.filter.RequestObserver;
+import io.tollgate.core.filter.RequestObserverFactory;
+import java.time.Clock;
+
+/** Writes one ledger row per finished request and serves {@code GET /admin/spend}. */
+public final class LedgerObserverFactory implements RequestObserverFactory {
+
+    @Override
+    public RequestObserver create(GatewayConfig config, FilterServices services) {
+        LedgerWriter writer = LedgerWriter.shared(services, config);
+        SpendReader.install(config, services);
+        new SpendAdmin(writer, services.blockingExecutor(), services.clock())
+                .register(services.shared(AdminRoutes.class, AdminRoutes::new));
+        Clock clock = services.clock();
+        return (ex, completion) -> writer.enqueue(LedgerRow.from(ex, completion, clock.instant()));
+    }
+}

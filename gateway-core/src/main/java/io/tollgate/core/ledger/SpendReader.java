@@ -1,0 +1,173 @@
+package io.tollgate.core.ledger;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.tollgate.core.model.Json;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Reads spend back from the ledger. Every method here blocks on JDBC: call it from the blocking executor
+ * (or use the {@code *Async} variants), never on an event loop.
+ *
+ * <p>For budgets: {@link #spendSince(Scope, Instant)} sums {@code cost_usd} per key, team or user from a
+ * period start, e.g. to rebuild in-memory budget counters at startup. Rows still in the writer's queue are
+ * not in the database yet; call {@link LedgerWriter#flush()} first when that matters.
+ */
+public final class SpendReader implements io.tollgate.core.budget.SpendSource {
+
+    /** A budget scope and its ledger column. */
+    public enum Scope {
+        KEY("key_id"), TEAM("team"), USER("user_id");
+
+        final String column;
+
+        Scope(String column) {
+            this.column = column;
+        }
+    }
+
+    /** One line of the spend report. */
+    public record SpendLine(String group, long requests, long inputTokens, long outputTokens, long cacheReadTokens,
+                            double costUsd, double costSavedUsd) {}
+
+    private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {};
+
+    private final LedgerDatabase db;
+
+    public SpendReader(LedgerDatabase db) {
+        this.db = db;
+    }
+
+    /** USD spent per id of {@code scope} in {@code [from, now]}; ids with no spend are absent; null ids (no team) skipped. */
+    public Map<String, Double> spendSince(Scope scope, Instant from) {
+        String sql = "SELECT " + scope.column + ", SUM(cost_usd) FROM gateway_requests WHERE ts_ms >= ? AND "
+                + scope.column + " IS NOT NULL GROUP BY " + scope.column;
+        Map<String, Double> out = new HashMap<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, from.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getDouble(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("reading spend per " + scope.name().toLowerCase(java.util.Locale.ROOT), e);
+        }
+        return out;
+    }
+
+    /** USD spent by one id of {@code scope} since {@code from}; 0 when none. */
+    public double spendSince(Scope scope, String id, Instant from) {
+        String sql = "SELECT COALESCE(SUM(cost_usd), 0) FROM gateway_requests WHERE ts_ms >= ? AND " + scope.column + " = ?";
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setString(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getDouble(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("reading spend", e);
+        }
+    }
+
+    /** {@link io.tollgate.core.budget.SpendSource}: what budgets rebuild their windows from at start. */
+    @Override
+    public Map<String, Double> spentSince(io.tollgate.core.budget.BudgetScope scope, Instant since) {
+        return spendSince(switch (scope) {
+            case KEY -> Scope.KEY;
+            case TEAM -> Scope.TEAM;
+            case USER -> Scope.USER;
+        }, since);
+    }
+
+    /** Registers the ledger as the budgets' {@link io.tollgate.core.budget.SpendSource} (first call wins). */
+    public static void install(io.tollgate.core.config.GatewayConfig config, io.tollgate.core.filter.FilterServices services) {
+        LedgerDatabase db = LedgerDatabase.shared(services, config);
+        services.shared(io.tollgate.core.budget.SpendSource.class, () -> new SpendReader(db));
+    }
+
+    public CompletableFuture<Map<String, Double>> spendSinceAsync(Scope scope, Instant from, Executor blocking) {
+        return CompletableFuture.supplyAsync(() -> spendSince(scope, from), blocking);
+    }
+
+    /**
+     * Spend in {@code [from, to)} grouped by {@code key|team|user|alias|model|tag:<name>}, most expensive first.
+     * Rows without the dimension (no team, no such tag) are grouped under {@code "(none)"}.
+     */
+    public List<SpendLine> report(String groupBy, Instant from, Instant to) {
+        String column = switch (groupBy) {
+            case "key" -> "key_id";
+            case "team" -> "team";
+            case "user" -> "user_id";
+            case "alias" -> "alias";
+            case "model" -> "upstream_model";
+            default -> {
+                if (groupBy.startsWith("tag:") && groupBy.length() > 4) yield null;
+                throw new IllegalArgumentException(groupBy);
+            }
+        };
+        String sql = column != null
+                ? "SELECT " + column + ", COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens), SUM(cost_usd),"
+                    + " SUM(cost_saved_usd) FROM gateway_requests WHERE ts_ms >= ? AND ts_ms < ? GROUP BY " + column
+                // tags are JSON, whose SQL functions differ between SQLite and PostgreSQL: group in Java
+                : "SELECT tags, 1, input_tokens, output_tokens, cache_read_tokens, cost_usd, cost_saved_usd FROM gateway_requests"
+                    + " WHERE ts_ms >= ? AND ts_ms < ?";
+        String tag = column == null ? groupBy.substring(4) : null;
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, from.toEpochMilli());
+            ps.setLong(2, to.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String group = tag == null ? rs.getString(1) : tagValue(rs.getString(1), tag);
+                    if (group == null) group = "(none)";
+                    long[] n = counts.computeIfAbsent(group, k -> new long[4]);
+                    n[0] += rs.getLong(2);
+                    n[1] += rs.getLong(3);
+                    n[2] += rs.getLong(4);
+                    n[3] += rs.getLong(5);
+                    double[] d = sums.computeIfAbsent(group, k -> new double[2]);
+                    d[0] += rs.getDouble(6);
+                    d[1] += rs.getDouble(7);
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("reading the spend report", e);
+        }
+        List<SpendLine> lines = new ArrayList<>();
+        counts.forEach((g, n) -> {
+            double[] d = sums.get(g);
+            lines.add(new SpendLine(g, n[0], n[1], n[2], n[3], d[0], d[1]));
+        });
+        lines.sort(Comparator.comparingDouble(SpendLine::costUsd).reversed().thenComparing(SpendLine::group));
+        return lines;
+    }
+
+    private static String tagValue(String json, String tag) {
+        try {
+            return Json.MAPPER.readValue(json, TAGS).get(tag);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A ledger query failed. */
+    public static final class LedgerException extends RuntimeException {
+        public LedgerException(String what, SQLException cause) {
+            super(what + " failed: " + cause.getMessage(), cause);
+        }
+    }
+}

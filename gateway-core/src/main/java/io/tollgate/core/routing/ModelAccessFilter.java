@@ -1,0 +1,78 @@
+package io.tollgate.core.routing;
+
+import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.config.ProviderConfig;
+import io.tollgate.core.error.ErrorCode;
+import io.tollgate.core.error.GatewayError;
+import io.tollgate.core.filter.AttrKey;
+import io.tollgate.core.filter.Exchange;
+import io.tollgate.core.filter.FilterDecision;
+import io.tollgate.core.filter.GatewayFilter;
+import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Resolves the alias the client asked for and checks the key may use it: 400 without a model, 404
+ * for an unknown alias, 403 when the key's {@code models:} leave it out, 503 naming the missing
+ * credential when none of the alias's providers is enabled. Leaves the {@link Route} for the router.
+ */
+public final class ModelAccessFilter implements GatewayFilter {
+
+    /** The resolved route of the request, for {@link ModelRouter}. */
+    public static final AttrKey<Route> ROUTE = AttrKey.of("routing.route");
+
+    private final GatewayConfig config;
+    private final @Nullable Routes routes;
+
+    public ModelAccessFilter(Routes routes) {
+        this(routes.config(), routes);
+    }
+
+    /**
+     * With {@code routes} null (no provider adapters on the class path: gateway-core used alone, as in
+     * other features' chain tests) aliases are checked against {@code models:} only and the router
+     * resolves the route itself.
+     */
+    public ModelAccessFilter(GatewayConfig config, @Nullable Routes routes) {
+        this.config = config;
+        this.routes = routes;
+    }
+
+    @Override
+    public CompletionStage<FilterDecision> onRequest(Exchange ex) {
+        String alias = ex.request().model();
+        if (alias.isEmpty()) {
+            return FilterDecision.reject(GatewayError.invalidRequest(
+                    "Missing required field 'model': name one of the models GET /v1/models lists.", "model"));
+        }
+        if (!config.models().containsKey(alias)) {
+            return FilterDecision.reject(GatewayError.modelNotFound(alias));
+        }
+        if (!ex.principal().mayUse(alias)) {
+            return FilterDecision.reject(GatewayError.modelNotAllowed(alias));
+        }
+        Route route = routes == null ? null : routes.route(alias);
+        if (route != null) {
+            if (!route.anyEnabled()) {
+                return FilterDecision.reject(disabled(route));
+            }
+            ex.attr(ROUTE, route);
+        }
+        ex.record().alias(alias);
+        return FilterDecision.proceed();
+    }
+
+    private GatewayError disabled(Route route) {
+        String missing = route.targets().stream().map(Target::provider).distinct().map(name -> {
+            ProviderConfig pc = config.providers().get(name);
+            String type = pc == null ? name : pc.type();
+            String env = type.toUpperCase(Locale.ROOT).replace('-', '_') + "_API_KEY";
+            return "providers." + name + ".api-key (usually ${" + env + "})";
+        }).collect(Collectors.joining(", "));
+        return GatewayError.of(ErrorCode.NO_HEALTHY_UPSTREAM, "The model '" + route.alias()
+                + "' is configured but none of its providers is enabled: their credentials are missing. Set " + missing
+                + " and reload.").withRetryAfter(null);
+    }
+}

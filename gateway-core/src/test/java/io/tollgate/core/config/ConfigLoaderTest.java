@@ -1,0 +1,204 @@
+package io.tollgate.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.core.error.FailureClass;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    private static final Map<String, String> ENV = Map.of("OPENAI_API_KEY", "sk-live-123", "GATEWAY_ADMIN_KEY", "adm", "SEARCH_KEY", "tg-search");
+
+    private static ConfigLoader.LoadResult parse(String yaml) {
+        return ConfigLoader.parse(yaml, "test.yaml", ENV::get);
+    }
+
+    /** The SPEC §5 example, verbatim apart from the key hash. */
+    @Test
+    void theSpecExampleLoads() {
+        ConfigLoader.LoadResult r = parse("""
+                server:    { host: 127.0.0.1, port: 8080, max-request-size: 8MB }
+                auth:      { mode: keys, admin-key: "${GATEWAY_ADMIN_KEY}" }        # keys | open
+                providers:
+                  openai:    { type: openai, base-url: "https://api.openai.com/v1", api-key: "${OPENAI_API_KEY}" }
+                  anthropic: { type: anthropic, api-key: "${ANTHROPIC_API_KEY:-}" }
+                  local:     { type: openai, base-url: "http://127.0.0.1:11434/v1" }
+                  mock:      { type: mock }
+                models:
+                  chat:
+                    routing: fallback
+                    targets:
+                      - { provider: anthropic, model: claude-haiku-4-5, weight: 3 }
+                      - { provider: openai, model: gpt-4o-mini, weight: 1 }
+                    retries: { max-attempts: 3, backoff: 200ms }
+                    timeouts: { connect: 5s, first-token: 30s, total: 120s }
+                    fallback-on: [rate-limit, server-error, timeout, context-length]
+                pricing:
+                  claude-haiku-4-5: { input: 1.00, output: 5.00, cached-input: 0.10 }
+                teams:
+                  search: { budget: { usd: 500, period: monthly, alerts: [0.5, 0.9] } }
+                keys:
+                  - id: search-backend
+                    key: "${SEARCH_KEY}"
+                    team: search
+                    models: [chat]
+                    limits: { rpm: 600, tpm: 100000 }
+                    budget: { usd: 50, period: daily }
+                cache:     { enabled: true, backend: memory, ttl: 1h, max-entries: 10000 }
+                prompts:   { dir: config/prompts }
+                state:     { ledger: "sqlite:data/gateway.db", redis: "" }
+                alerts:    { webhook: "" }
+                """);
+
+        assertThat(r.problems()).isEmpty();
+        GatewayConfig c = r.config();
+        assertThat(c.server().maxRequestSize().bytes()).isEqualTo(8L * 1024 * 1024);
+        assertThat(c.auth().adminKey().value()).isEqualTo("adm");
+        assertThat(c.providers().keySet()).containsExactly("openai", "anthropic", "local", "mock");
+        assertThat(c.providers().get("openai").apiKey().value()).isEqualTo("sk-live-123");
+        assertThat(c.providers().get("anthropic").apiKey().isEmpty()).isTrue();
+        ModelConfig chat = c.models().get("chat");
+        assertThat(chat.routing()).isEqualTo(ModelConfig.Routing.FALLBACK);
+        assertThat(chat.targets()).extracting(TargetConfig::weight).containsExactly(3, 1);
+        assertThat(chat.retries().maxAttempts()).isEqualTo(3);
+        assertThat(chat.retries().backoff()).isEqualTo(Duration.ofMillis(200));
+        assertThat(chat.timeouts().firstToken()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(chat.fallbackOn()).containsExactly(FailureClass.RATE_LIMIT, FailureClass.SERVER_ERROR, FailureClass.TIMEOUT, FailureClass.CONTEXT_LENGTH);
+        assertThat(c.pricing().get("claude-haiku-4-5").cachedInput()).isEqualTo(0.10);
+        assertThat(c.teams().get("search").budget().alerts()).containsExactly(0.5, 0.9);
+        assertThat(c.keys().get(0).key().value()).isEqualTo("tg-search");
+        assertThat(c.keys().get(0).budget().period()).isEqualTo(BudgetConfig.Period.DAILY);
+        assertThat(c.cache().enabled()).isTrue();
+        assertThat(c.cache().ttl()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void anEmptyFileIsTheDefaultConfig() {
+        assertThat(parse("").config()).isEqualTo(GatewayConfig.empty());
+        assertThat(parse("# nothing\n").isValid()).isTrue();
+    }
+
+    @Test
+    void anUnsetVariableWithoutDefaultIsAnErrorNamingIt() {
+        ConfigLoader.LoadResult r = parse("""
+                auth:
+                  admin-key: "${MISSING_ADMIN}"
+                """);
+        assertThat(r.isValid()).isFalse();
+        assertThat(r.problems()).singleElement().hasToString(
+                "auth.admin-key (line 2): environment variable MISSING_ADMIN is not set (write ${MISSING_ADMIN:-} to make it optional)");
+    }
+
+    @Test
+    void defaultsAndEscapesInSubstitution() {
+        var env = new EnvSubstitution(Map.of("A", "x", "EMPTY", "")::get);
+        assertThat(env.apply("${A}-${B:-fallback}-${EMPTY:-d}")).isEqualTo("x-fallback-d");
+        assertThat(env.apply("literal $${A} and $ sign")).isEqualTo("literal ${A} and $ sign");
+    }
+
+    @Test
+    void unknownKeysAreErrorsWithASuggestion() {
+        ConfigLoader.LoadResult r = parse("""
+                server:
+                  prot: 8080
+                """);
+        assertThat(r.problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("server.prot");
+            assertThat(p.line()).isEqualTo(2);
+            assertThat(p.message()).contains("unknown key", "did you mean 'port'?", "host, port, max-request-size");
+        });
+    }
+
+    @Test
+    void wrongTypesNameThePathLineAndExpectation() {
+        ConfigLoader.LoadResult r = parse("""
+                providers:
+                  mock: { type: mock }
+                models:
+                  chat:
+                    targets:
+                      - { provider: mock, model: m, weight: abc }
+                    routing: sideways
+                    timeouts: { total: soon }
+                """);
+        assertThat(r.problems()).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+                "models.chat.targets[0].weight (line 6): 'abc' (expected: an integer)",
+                "models.chat.routing (line 7): 'sideways' (expected: one of fallback, weighted, least-latency, lowest-cost)",
+                "models.chat.timeouts.total (line 8): 'soon' (expected: a duration such as 250ms, 5s, 2m, 1h)");
+    }
+
+    @Test
+    void recordRulesBecomeProblemsAtTheRightLine() {
+        ConfigLoader.LoadResult r = parse("""
+                providers:
+                  mock: { type: mock }
+                models:
+                  chat:
+                    targets:
+                      - { provider: nowhere, model: m }
+                keys:
+                  - id: k1
+                    key-sha256: "abc"
+                """);
+        assertThat(r.problems()).extracting(ConfigProblem::toString).containsExactly(
+                "keys[0].key-sha256 (line 9): 3 characters (expected: 64 hex digits)");
+        ConfigLoader.LoadResult unknownProvider = parse("""
+                providers:
+                  mock: { type: mock }
+                models:
+                  chat:
+                    targets:
+                      - { provider: nowhere, model: m }
+                """);
+        assertThat(unknownProvider.problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("models.chat.targets[0].provider");
+            assertThat(p.line()).isEqualTo(6);
+            assertThat(p.message()).contains("unknown provider 'nowhere'", "[mock]");
+        });
+    }
+
+    @Test
+    void duplicateKeysAndBadYamlAreReported() {
+        assertThat(parse("server: { port: 1 }\nserver: { port: 2 }\n").problems()).isNotEmpty();
+        ConfigLoader.LoadResult broken = parse("server: { port: 1\n");
+        assertThat(broken.isValid()).isFalse();
+        assertThat(broken.problems().get(0).message()).startsWith("not valid YAML");
+    }
+
+    @Test
+    void everyProblemIsCollectedNotJustTheFirst() {
+        ConfigLoader.LoadResult r = parse("""
+                server: { port: 99999, colour: blue }
+                auth: { mode: closed }
+                cache: { ttl: 5 parsecs }
+                """);
+        assertThat(r.problems()).hasSize(4);
+        assertThat(r.problems()).extracting(ConfigProblem::line).containsExactlyInAnyOrder(1, 1, 2, 3);
+    }
+
+    @Test
+    void secretsNeverShowInToString() {
+        GatewayConfig c = parse("""
+                auth: { admin-key: "super-secret-admin" }
+                providers: { openai: { type: openai, api-key: "${OPENAI_API_KEY}" } }
+                keys: [ { id: a, key: "tg-clear-key" } ]
+                """).config();
+        assertThat(c.toString()).doesNotContain("super-secret-admin", "sk-live-123", "tg-clear-key");
+    }
+
+    @Test
+    void freeFormSettingsKeepTheirTypes() {
+        GatewayConfig c = parse("""
+                filters:
+                  my-filter: { enabled: false, order: 450, timeout: 50ms, settings: { limit: 3, ratio: 0.5, name: x, tags: [a, b] } }
+                """).config();
+        FilterSettings s = c.filters().get("my-filter");
+        assertThat(s.enabled()).isFalse();
+        assertThat(s.order()).isEqualTo(450);
+        assertThat(s.timeout()).isEqualTo(Duration.ofMillis(50));
+        assertThat(s.settings()).containsEntry("limit", 3L).containsEntry("ratio", 0.5).containsEntry("name", "x").containsEntry("tags", List.of("a", "b"));
+    }
+}

@@ -1,0 +1,203 @@
+package io.tollgate.core.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tollgate.core.admin.AdminRequest;
+import io.tollgate.core.admin.AdminResponse;
+import io.tollgate.core.model.MutableHeaders;
+import io.tollgate.core.model.TokenUsage;
+import io.tollgate.core.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The ledger's behaviour, run against SQLite and PostgreSQL by the subclasses. */
+abstract class LedgerContract {
+
+    static final Instant T0 = Instant.parse("2026-01-15T12:00:00Z");
+
+    /** A database location; each call within one test must return the same database. */
+    abstract String location();
+
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    LedgerDatabase db;
+    LedgerWriter writer;
+
+    LedgerWriter open(Duration interval, int capacity) {
+        db = LedgerDatabase.open(location());
+        writer = new LedgerWriter(db, Runnable::run, scheduler, interval, capacity, registry);
+        return writer;
+    }
+
+    @AfterEach
+    void closeAll() {
+        scheduler.shutdownNow();
+        if (writer != null) writer.close();
+        if (db != null) db.close();
+    }
+
+    static LedgerRow row(String id, Instant t, String key, String team, String user, Map<String, String> tags, String model, double cost) {
+        return new LedgerRow(t, id, key, team, user, tags, "chat", "openai", model, "support-bot", 2, "abc123",
+                new TokenUsage(100, 20, 30, 5, 7), cost, true, 0.5, 120, 40L, 200, null, "miss", 1);
+    }
+
+    long count() throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM gateway_requests")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void rowsAreWrittenWithEveryColumn() throws Exception {
+        open(Duration.ofHours(1), 100);
+        writer.enqueue(row("r1", T0, "k1", "search", "u1", Map.of("env", "prod"), "gpt-4o", 0.25));
+        assertThat(count()).isZero(); // nothing until a flush
+        assertThat(writer.flush()).isEqualTo(1);
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM gateway_requests")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong("ts_ms")).isEqualTo(T0.toEpochMilli());
+            assertThat(rs.getString("request_id")).isEqualTo("r1");
+            assertThat(rs.getString("key_id")).isEqualTo("k1");
+            assertThat(rs.getString("team")).isEqualTo("search");
+            assertThat(rs.getString("user_id")).isEqualTo("u1");
+            assertThat(rs.getString("tags")).isEqualTo("{\"env\":\"prod\"}");
+            assertThat(rs.getString("upstream_model")).isEqualTo("gpt-4o");
+            assertThat(rs.getString("prompt_id")).isEqualTo("support-bot");
+            assertThat(rs.getInt("prompt_version")).isEqualTo(2);
+            assertThat(rs.getLong("input_tokens")).isEqualTo(100);
+            assertThat(rs.getLong("cache_read_tokens")).isEqualTo(30);
+            assertThat(rs.getLong("cache_write_tokens")).isEqualTo(5);
+            assertThat(rs.getLong("reasoning_tokens")).isEqualTo(7);
+            assertThat(rs.getDouble("cost_usd")).isEqualTo(0.25);
+            assertThat(rs.getDouble("cost_saved_usd")).isEqualTo(0.5);
+            assertThat(rs.getLong("ttft_ms")).isEqualTo(40);
+            assertThat(rs.getString("cache_status")).isEqualTo("miss");
+            assertThat(rs.getString("error_code")).isNull();
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    @Test
+    void timerFlushesBatchesInTheBackground() throws Exception {
+        open(Duration.ofMillis(20), 10_000);
+        for (int i = 0; i < 1_200; i++) { // more than one 500-row batch
+            writer.enqueue(row("r" + i, T0, "k1", null, null, Map.of(), "gpt-4o", 0.001));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (count() < 1_200 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(count()).isEqualTo(1_200);
+        assertThat(writer.queued()).isZero();
+        assertThat(registry.get("gateway.ledger.written").counter().count()).isEqualTo(1_200);
+    }
+
+    @Test
+    void fullQueueDropsAndCountsInsteadOfBlocking() {
+        open(Duration.ofHours(1), 3);
+        for (int i = 0; i < 5; i++) {
+            writer.enqueue(row("r" + i, T0, "k1", null, null, Map.of(), "gpt-4o", 0.001));
+        }
+        assertThat(writer.queued()).isEqualTo(3);
+        assertThat(registry.get("gateway.ledger.dropped").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void closeFlushesEverythingQueued() throws Exception {
+        open(Duration.ofHours(1), 10_000); // the timer never fires: only close() can write
+        for (int i = 0; i < 50; i++) {
+            writer.enqueue(row("r" + i, T0, "k1", null, null, Map.of(), "gpt-4o", 0.001));
+        }
+        writer.close();
+        writer = null;
+        assertThat(count()).isEqualTo(50);
+    }
+
+    @Test
+    void aCrashLosesOnlyRowsNewerThanTheLastFlush() throws Exception {
+        open(Duration.ofHours(1), 10_000);
+        for (int i = 0; i < 10; i++) writer.enqueue(row("old" + i, T0, "k1", null, null, Map.of(), "gpt-4o", 0.01));
+        writer.flush(); // what the timer did before the crash
+        for (int i = 0; i < 3; i++) writer.enqueue(row("new" + i, T0, "k1", null, null, Map.of(), "gpt-4o", 0.01));
+        // kill -9: the writer is never closed, its queue is gone; the process restarts over the same database
+        LedgerWriter crashed = writer;
+        db.close();
+        writer = null;
+        open(Duration.ofHours(1), 10_000);
+        assertThat(count()).isEqualTo(10);
+        assertThat(new SpendReader(db).spendSince(SpendReader.Scope.KEY, "k1", T0)).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(crashed.queued()).isEqualTo(3);
+    }
+
+    @Test
+    void spendSinceSumsPerKeyTeamAndUserFromThePeriodStart() {
+        open(Duration.ofHours(1), 10_000);
+        writer.enqueue(row("a", T0.minusSeconds(3600), "k1", "search", "u1", Map.of(), "gpt-4o", 5.0)); // before the period
+        writer.enqueue(row("b", T0, "k1", "search", "u1", Map.of(), "gpt-4o", 1.0));
+        writer.enqueue(row("c", T0.plusSeconds(5), "k2", "search", "u2", Map.of(), "gpt-4o", 2.0));
+        writer.enqueue(row("d", T0.plusSeconds(9), "k3", null, null, Map.of(), "gpt-4o", 4.0));
+        writer.flush();
+        SpendReader reader = new SpendReader(db);
+        assertThat(reader.spendSince(SpendReader.Scope.KEY, T0)).isEqualTo(Map.of("k1", 1.0, "k2", 2.0, "k3", 4.0));
+        assertThat(reader.spendSince(SpendReader.Scope.TEAM, T0)).isEqualTo(Map.of("search", 3.0));
+        assertThat(reader.spendSince(SpendReader.Scope.USER, T0)).isEqualTo(Map.of("u1", 1.0, "u2", 2.0));
+        assertThat(reader.spendSince(SpendReader.Scope.KEY, "k1", T0.minusSeconds(7200))).isEqualTo(6.0);
+        assertThat(reader.spendSince(SpendReader.Scope.KEY, "nobody", T0)).isZero();
+        // the budgets' SpendSource seam (rebuild at start)
+        assertThat(reader.spentSince(io.tollgate.core.budget.BudgetScope.TEAM, T0)).isEqualTo(Map.of("search", 3.0));
+        assertThat(reader.spentSince(io.tollgate.core.budget.BudgetScope.USER, T0)).isEqualTo(Map.of("u1", 1.0, "u2", 2.0));
+    }
+
+    @Test
+    void spendReportGroupsByDimensionAndTagInJsonAndCsv() throws Exception {
+        open(Duration.ofHours(1), 10_000);
+        writer.enqueue(row("a", T0, "k1", "search", "u1", Map.of("feature", "summarize"), "gpt-4o", 1.0));
+        writer.enqueue(row("b", T0, "k1", "search", "u1", Map.of("feature", "chat"), "gpt-4o-mini", 2.0));
+        writer.enqueue(row("c", T0, "k2", null, "u2", Map.of("feature", "chat"), "gpt-4o", 0.5));
+        writer.enqueue(row("d", T0.plus(Duration.ofDays(40)), "k2", null, "u2", Map.of(), "gpt-4o", 99)); // outside the window
+        SpendAdmin admin = new SpendAdmin(writer, Runnable::run, new MutableClock(T0.plusSeconds(60)));
+
+        AdminResponse json = get(admin, Map.of("group_by", "tag:feature", "from", "2026-01-01", "to", "2026-02-01"));
+        assertThat(json.status()).isEqualTo(200);
+        var body = io.tollgate.core.model.Json.parse(json.body());
+        assertThat(body.path("data").get(0).path("group").asText()).isEqualTo("chat");
+        assertThat(body.path("data").get(0).path("cost_usd").asDouble()).isEqualTo(2.5);
+        assertThat(body.path("data").get(0).path("requests").asLong()).isEqualTo(2);
+        assertThat(body.path("data").get(1).path("group").asText()).isEqualTo("summarize");
+        assertThat(body.path("total_cost_usd").asDouble()).isEqualTo(3.5);
+
+        AdminResponse csv = get(admin, Map.of("group_by", "team", "format", "csv")); // default window: this month so far
+        assertThat(csv.contentType()).startsWith("text/csv");
+        assertThat(new String(csv.body(), StandardCharsets.UTF_8)).isEqualTo(
+                "team,requests,input_tokens,output_tokens,cached_input_tokens,cost_usd,cost_saved_usd\n"
+                + "search,2,200,40,60,3,1\n"
+                + "(none),1,100,20,30,0.5,0.5\n");
+
+        AdminResponse bad = get(admin, Map.of("group_by", "prompt"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(new String(bad.body(), StandardCharsets.UTF_8)).contains("\"param\":\"group_by\"");
+        assertThat(get(admin, Map.of("from", "yesterday")).status()).isEqualTo(400);
+    }
+
+    static AdminResponse get(SpendAdmin admin, Map<String, String> query) {
+        Map<String, List<String>> q = new java.util.HashMap<>();
+        query.forEach((k, v) -> q.put(k, List.of(v)));
+        return admin.handle(new AdminRequest("GET", "/admin/spend", Map.of(), q, MutableHeaders.of(), new byte[0]))
+                .toCompletableFuture().join();
+    }
+}

@@ -1,0 +1,189 @@
+package io.tollgate.core.prompt;
+
+import static io.tollgate.core.prompt.PromptTestSupport.SUPPORT_BOT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.core.admin.AdminResponse;
+import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.filter.DefaultFilterServices;
+import io.tollgate.core.filter.FilterDecision;
+import io.tollgate.core.filter.GatewayFilter;
+import io.tollgate.core.model.ApiKind;
+import io.tollgate.core.model.GatewayRequest;
+import io.tollgate.core.model.Json;
+import io.tollgate.core.model.MutableHeaders;
+import io.tollgate.core.testing.FakeTicker;
+import io.tollgate.core.testing.TestExchange;
+import io.tollgate.core.testing.TestFilterServices;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PromptRegistryTest {
+
+    @TempDir Path tmp;
+
+    private static int servedVersion(GatewayFilter filter, String label, String user) throws Exception {
+        var ex = TestExchange.of(GatewayRequest.of(ApiKind.CHAT_COMPLETIONS, (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(
+                "{\"messages\":[],\"prompt\":{\"id\":\"support-bot\",\"label\":\"" + label + "\",\"variables\":{\"company\":\"A\"}}}")),
+                MutableHeaders.of(), new FakeTicker());
+        ex.record().user(user);
+        FilterDecision d = TestExchange.decide(filter, ex);
+        assertThat(d).isInstanceOf(FilterDecision.Proceed.class);
+        return ex.record().promptVersion();
+    }
+
+    private static String renderedV2(GatewayFilter filter) throws Exception {
+        var ex = TestExchange.of(GatewayRequest.of(ApiKind.CHAT_COMPLETIONS, (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(
+                "{\"messages\":[],\"prompt\":{\"id\":\"support-bot\",\"version\":2,\"variables\":{\"company\":\"A\"}}}")),
+                MutableHeaders.of(), new FakeTicker());
+        TestExchange.decide(filter, ex);
+        return ex.request().json().at("/messages/0/content").asText();
+    }
+
+    @Test
+    void changingAnExistingVersionIsRejectedAtReloadAndTheOldPromptsKeepServing() throws Exception {
+        Path dir = tmp.resolve("prompts");
+        PromptTestSupport.write(dir, "support-bot", SUPPORT_BOT);
+        GatewayConfig config = PromptTestSupport.config(dir, tmp.resolve("labels.json"));
+        try (DefaultFilterServices services = TestFilterServices.create()) {
+            new PromptFilterFactory().create(config, services);
+
+            PromptTestSupport.write(dir, "support-bot", SUPPORT_BOT.replace("You help customers of", "You serve customers of")
+                    + "  4: { model: chat, messages: [ { role: system, content: \"v4 {{company}}\" } ] }\n");
+            GatewayFilter reloaded = new PromptFilterFactory().create(config, services);
+
+            assertThat(renderedV2(reloaded)).isEqualTo("You help customers of A.");
+            JsonNode list = PromptTestSupport.json(PromptTestSupport.admin(services, "GET", "/admin/prompts", ""));
+            assertThat(list.get("reload_error").asText()).contains("support-bot.yaml").contains("versions.2").contains("immutable");
+            assertThat(list.at("/prompts/0/versions")).hasSize(3);
+
+            // adding a version and moving a label is fine
+            PromptTestSupport.write(dir, "support-bot", SUPPORT_BOT.replace("staging: 3", "staging: 4")
+                    + "  4: { model: chat, messages: [ { role: system, content: \"v4 {{company}}\" } ] }\n");
+            GatewayFilter ok = new PromptFilterFactory().create(config, services);
+            assertThat(servedVersion(ok, "staging", "u")).isEqualTo(4);
+            assertThat(PromptTestSupport.json(PromptTestSupport.admin(services, "GET", "/admin/prompts", "")).has("reload_error")).isFalse();
+        }
+    }
+
+    @Test
+    void anInvalidFileFailsTheFirstLoadWithFilePathAndLine() {
+        Path dir = tmp.resolve("prompts");
+        PromptTestSupport.write(dir, "support-bot", """
+                id: support-bot
+                labels: { production: 2 }
+                versions:
+                  2:
+                    model: chat
+                    messages:
+                      - { role: sytem, content: "x" }
+                """);
+        try (DefaultFilterServices services = TestFilterServices.create()) {
+            assertThatThrownBy(() -> new PromptFilterFactory().create(PromptTestSupport.config(dir, tmp.resolve("l.json")), services))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("support-bot.yaml: versions.2.messages[0].role (line 7)")
+                    .hasMessageContaining("sytem");
+        }
+    }
+
+    @Test
+    void parserNamesUnknownKeysAndDanglingLabels() {
+        Path dir = tmp.resolve("p");
+        PromptTestSupport.write(dir, "a", "id: a\nlabels: { prod: 5 }\nversions:\n  1: { messages: [ { role: user, content: hi } ] }\n");
+        assertThatThrownBy(() -> PromptRegistry.load(dir)).hasMessageContaining("a.yaml: labels.prod (line 2)").hasMessageContaining("no version 5");
+        PromptTestSupport.write(dir, "a", "id: a\nversion:\n  1: {}\n");
+        assertThatThrownBy(() -> PromptRegistry.load(dir)).hasMessageContaining("a.yaml: version (line 2)").hasMessageContaining("unknown key");
+    }
+
+    @Test
+    void hashIgnoresFormattingButNotContent() {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        PromptTestSupport.write(a, "x", "id: x\nversions:\n  1: { model: chat, params: { temperature: 0.1, top_p: 1 }, messages: [ { role: system, content: hi } ] }\n");
+        PromptTestSupport.write(b, "x", "id: x\nversions:\n  1:\n    messages:\n      - content: hi\n        role: system\n    params: { top_p: 1, temperature: 0.1 }\n    model: chat\n");
+        String ha = PromptRegistry.load(a).get("x").versions().get(1).hash();
+        assertThat(PromptRegistry.load(b).get("x").versions().get(1).hash()).isEqualTo(ha);
+        PromptTestSupport.write(b, "x", "id: x\nversions:\n  1: { model: chat, params: { temperature: 0.2, top_p: 1 }, messages: [ { role: system, content: hi } ] }\n");
+        assertThat(PromptRegistry.load(b).get("x").versions().get(1).hash()).isNotEqualTo(ha);
+    }
+
+    @Test
+    void labelMoveAndRollbackThroughAdminSurviveARestart() throws Exception {
+        Path dir = tmp.resolve("prompts");
+        Path labels = tmp.resolve("data/prompt-labels.json");
+        PromptTestSupport.write(dir, "support-bot", SUPPORT_BOT);
+        GatewayConfig config = PromptTestSupport.config(dir, labels);
+
+        try (DefaultFilterServices services = TestFilterServices.create()) {
+            GatewayFilter filter = new PromptFilterFactory().create(config, services);
+            AdminResponse moved = PromptTestSupport.admin(services, "PUT", "/admin/prompts/support-bot/labels/production", "{\"version\":3}");
+            assertThat(moved.status()).isEqualTo(200);
+            assertThat(PromptTestSupport.json(moved).get("from").asInt()).isEqualTo(2);
+            assertThat(PromptTestSupport.json(moved).get("to").asInt()).isEqualTo(3);
+            // the override beats the file and turns the split off: every user gets 3
+            for (int i = 0; i < 50; i++) {
+                assertThat(servedVersion(filter, "production", "user-" + i)).isEqualTo(3);
+            }
+            assertThat(PromptTestSupport.admin(services, "PUT", "/admin/prompts/support-bot/labels/production", "{\"version\":7}").status()).isEqualTo(400);
+            assertThat(PromptTestSupport.admin(services, "PUT", "/admin/prompts/nope/labels/production", "{\"version\":1}").status()).isEqualTo(400);
+        }
+        assertThat(Files.readString(labels)).contains("\"production\":3");
+
+        try (DefaultFilterServices restarted = TestFilterServices.create()) {
+            GatewayFilter filter = new PromptFilterFactory().create(config, restarted);
+            assertThat(servedVersion(filter, "production", "someone")).isEqualTo(3);
+            JsonNode detail = PromptTestSupport.json(PromptTestSupport.admin(restarted, "GET", "/admin/prompts/support-bot", ""));
+            assertThat(detail.at("/labels/production/file").asInt()).isEqualTo(2);
+            assertThat(detail.at("/labels/production/override").asInt()).isEqualTo(3);
+            assertThat(detail.at("/labels/production/effective").asInt()).isEqualTo(3);
+            assertThat(detail.at("/audit/0/who").asText()).isEqualTo("alice");
+
+            // roll back: point the label at 1, then clear the override (back to the file's split)
+            PromptTestSupport.admin(restarted, "PUT", "/admin/prompts/support-bot/labels/production", "{\"version\":1}");
+            assertThat(servedVersion(filter, "production", "someone")).isEqualTo(1);
+            AdminResponse cleared = PromptTestSupport.admin(restarted, "DELETE", "/admin/prompts/support-bot/labels/production", "");
+            assertThat(cleared.status()).isEqualTo(200);
+            assertThat(PromptTestSupport.json(cleared).get("effective").asInt()).isEqualTo(2);
+        }
+
+        try (DefaultFilterServices again = TestFilterServices.create()) {
+            new PromptFilterFactory().create(config, again);
+            JsonNode detail = PromptTestSupport.json(PromptTestSupport.admin(again, "GET", "/admin/prompts/support-bot", ""));
+            assertThat(detail.at("/labels/production/override").isNull()).isTrue();
+            assertThat(detail.get("audit")).hasSize(3);
+        }
+    }
+
+    @Test
+    void renderRouteRendersWithoutCallingAModel() {
+        Path dir = tmp.resolve("prompts");
+        PromptTestSupport.write(dir, "support-bot", SUPPORT_BOT);
+        try (DefaultFilterServices services = TestFilterServices.create()) {
+            new PromptFilterFactory().create(PromptTestSupport.config(dir, tmp.resolve("l.json")), services);
+            AdminResponse r = PromptTestSupport.admin(services, "POST", "/admin/prompts/support-bot/render",
+                    "{\"label\":\"staging\",\"variables\":{\"company\":\"O'Brien & Co\"}}");
+            assertThat(r.status()).isEqualTo(200);
+            JsonNode body = PromptTestSupport.json(r);
+            assertThat(body.get("version").asInt()).isEqualTo(3);
+            assertThat(body.at("/messages/0/content").asText()).isEqualTo("You help O'Brien & Co customers, briefly.");
+            assertThat(body.at("/params/temperature").asDouble()).isEqualTo(0.1);
+            AdminResponse missing = PromptTestSupport.admin(services, "POST", "/admin/prompts/support-bot/render", "{\"version\":1}");
+            assertThat(missing.status()).isEqualTo(400);
+            assertThat(PromptTestSupport.json(missing).at("/error/message").asText()).contains("'company'");
+        }
+    }
+
+    @Test
+    void shippedSupportBotPromptLoads() {
+        Path shipped = Path.of("../config/prompts");
+        PromptRegistry r = PromptRegistry.load(shipped);
+        assertThat(r.get("support-bot")).isNotNull();
+        assertThat(r.get("support-bot").versions().keySet()).containsExactly(1, 2, 3);
+        assertThat(r.get("support-bot").split().weights()).containsEntry(2, 90).containsEntry(3, 10);
+    }
+}

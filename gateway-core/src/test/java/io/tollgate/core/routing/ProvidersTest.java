@@ -1,0 +1,46 @@
+package io.tollgate.core.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.config.ProviderConfig;
+import io.tollgate.core.filter.FilterServices;
+import io.tollgate.core.provider.ProviderAdapter;
+import io.tollgate.core.provider.ProviderFactory;
+import io.tollgate.core.testing.TestFilterServices;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ProvidersTest {
+
+    private static final ProviderFactory OPENAI_LIKE = new ProviderFactory() {
+        @Override public Set<String> types() { return Set.of("openai", "groq"); }
+        @Override public ProviderAdapter create(String name, ProviderConfig config, FilterServices services) { return new PassthroughAdapter(name); }
+    };
+
+    private static GatewayConfig config(Map<String, ProviderConfig> providers) {
+        return new GatewayConfig(null, null, providers, null, null, null, null, null, null, null, null, null);
+    }
+
+    @Test
+    void buildsOneAdapterPerProviderByType() {
+        Providers providers = Providers.build(config(Map.of("openai", ProviderConfig.of("openai", null, "k"), "fast", ProviderConfig.of("groq", null, "k"))),
+                TestFilterServices.create(), List.of(OPENAI_LIKE));
+
+        assertThat(providers.all()).containsOnlyKeys("openai", "fast");
+        assertThat(providers.get("fast").name()).isEqualTo("fast");
+    }
+
+    @Test
+    void unknownTypeIsAConfigErrorListingTheKnownTypes() {
+        assertThatThrownBy(() -> Providers.build(config(Map.of("x", ProviderConfig.of("openia", null, "k"))), TestFilterServices.create(), List.of(OPENAI_LIKE)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("providers.x.type")
+                .hasMessageContaining("openia")
+                .hasMessageContaining("[groq, openai]");
+    }
+}

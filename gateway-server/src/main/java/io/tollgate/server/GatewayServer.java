@@ -1,0 +1,145 @@
+package io.tollgate.server;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.tollgate.core.config.AuthConfig;
+import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.server.api.AdminApi;
+import io.tollgate.server.inbound.ServerInitializer;
+import io.tollgate.server.inbound.ServerState;
+import io.tollgate.server.upstream.NettyUpstreamTransport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: one event-loop group shared by client connections and upstream connections
+ * (an upstream call runs on its client's loop), bound to {@code server.host:port}.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final GatewayRuntime runtime;
+    private final ServerState state;
+    private final MultiThreadIoEventLoopGroup group;
+    private final Channel serverChannel;
+    private final Duration grace;
+    private volatile boolean closed;
+
+    private GatewayServer(GatewayRuntime runtime, ServerState state, MultiThreadIoEventLoopGroup group, Channel serverChannel, Duration grace) {
+        this.runtime = runtime;
+        this.state = state;
+        this.group = group;
+        this.serverChannel = serverChannel;
+        this.grace = grace;
+    }
+
+    /** Binds and starts serving {@code config}. */
+    public static GatewayServer start(GatewayConfig config, GatewayRuntime runtime) throws InterruptedException {
+        Transports transports = Transports.best();
+        int threads = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
+        MultiThreadIoEventLoopGroup group = transports.newGroup(threads, "tollgate-io");
+        runtime.transport(new NettyUpstreamTransport(transports.clientChannel()));
+        bindMeters(runtime);
+        runtime.apply(config);
+        AdminApi.registerBuiltins(runtime);
+        String host = config.server().bindHost();
+        if (config.auth().mode() == AuthConfig.Mode.OPEN) {
+            if (config.server().host() == null) {
+                log.warn("auth.mode is open: serving without keys, bound to loopback only ({}). Set server.host explicitly to expose it.", host);
+            } else {
+                log.warn("auth.mode is open and server.host is set to {}: ANYONE who can reach this address can spend your vendor credits.", host);
+            }
+        }
+        ServerState state = new ServerState();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                // Backpressure: above 64 KiB unsent to a client, the router stops reading its upstream.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(new ServerInitializer(runtime, state, config.server()));
+        Channel channel;
+        try {
+            channel = bootstrap.bind(host, config.server().port()).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        GatewayServer server = new GatewayServer(runtime, state, group, channel, config.server().shutdownGrace());
+        log.info("Tollgate listening on {}:{} ({} transport, {} event loops, upstream TLS: {})", host, server.port(), transports.name(), threads,
+                NettyUpstreamTransport.tlsProvider());
+        return server;
+    }
+
+    private static void bindMeters(GatewayRuntime runtime) {
+        var registry = runtime.registry();
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public GatewayRuntime runtime() {
+        return runtime;
+    }
+
+    public ServerState state() {
+        return state;
+    }
+
+    /**
+     * Graceful stop (SIGTERM): refuse new work, wait up to the grace period for in-flight requests and
+     * streams, then close everything and flush what the features hold (the ledger) through
+     * {@link GatewayRuntime#close()}.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        state.startDraining();
+        serverChannel.close().awaitUninterruptibly();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (state.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);   // the shutdown thread, never an event loop
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (state.inFlight() > 0) {
+            log.warn("shutdown grace of {} elapsed with {} requests still in flight; closing them", grace, state.inFlight());
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        runtime.close();
+        log.info("Tollgate stopped");
+    }
+}

@@ -1,0 +1,158 @@
+package io.tollgate.server;
+
+import io.tollgate.core.admin.AdminResponse;
+import io.tollgate.core.config.ConfigLoader;
+import io.tollgate.core.config.ConfigProblem;
+import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.model.Json;
+import io.tollgate.core.routing.ModelRouter;
+import io.tollgate.server.api.AdminApi;
+import io.tollgate.server.config.ConfigReloader;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line: {@code serve} (default), {@code validate}, {@code version}.
+ *
+ * <pre>
+ * java -jar gateway.jar serve    [--config config/gateway.yaml] [--host H] [--port P]
+ * java -jar gateway.jar validate [--config F]     exit 0, or 1 with every problem listed
+ * java -jar gateway.jar version
+ * </pre>
+ */
+public final class Main {
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+    static final String DEFAULT_CONFIG = "config/gateway.yaml";
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length > 0 && !args[0].startsWith("--") ? args[0] : "serve";
+        Path config = Path.of(option(args, "--config", DEFAULT_CONFIG));
+        int exit = switch (command) {
+            case "serve" -> serve(config, option(args, "--host", null), option(args, "--port", null));
+            case "validate" -> validate(config, System.out, System.err);
+            case "version" -> {
+                System.out.println("tollgate " + version());
+                yield 0;
+            }
+            case "help", "--help", "-h" -> {
+                usage(System.out);
+                yield 0;
+            }
+            default -> {
+                System.err.println("unknown command: " + command);
+                usage(System.err);
+                yield 2;
+            }
+        };
+        if (exit != 0 || !command.equals("serve")) {
+            System.exit(exit);
+        }
+    }
+
+    /** The model router for each config version: the terminal of every filter chain. */
+    public static GatewayRuntime.TerminalFactory terminalFactory() {
+        return ModelRouter::create;
+    }
+
+    static int validate(Path file, PrintStream out, PrintStream err) {
+        if (!Files.isRegularFile(file)) {
+            err.println(file + ": no such file");
+            return 1;
+        }
+        ConfigLoader.LoadResult result = ConfigLoader.load(file);
+        if (result.isValid()) {
+            GatewayConfig c = result.config();
+            out.println(file + ": OK (" + c.providers().size() + " providers, " + c.models().size() + " models, " + c.keys().size() + " keys)");
+            return 0;
+        }
+        err.println(file + ": " + result.problems().size() + " problem(s)");
+        for (ConfigProblem p : result.problems()) {
+            err.println("  " + p);
+        }
+        return 1;
+    }
+
+    private static int serve(Path file, String host, String port) throws Exception {
+        ConfigLoader.LoadResult result = ConfigLoader.load(file);
+        if (!result.isValid()) {
+            System.err.println(file + ": cannot start, " + result.problems().size() + " problem(s)");
+            result.problems().forEach(p -> System.err.println("  " + p));
+            return 1;
+        }
+        GatewayConfig config = overrides(result.config(), host, port);
+        GatewayRuntime runtime = new GatewayRuntime(terminalFactory());
+        GatewayServer server = GatewayServer.start(config, runtime);
+        ConfigReloader reloader = new ConfigReloader(file, next -> apply(runtime, overrides(next, host, port)), runtime.registry());
+        AdminApi.routes(runtime).add("POST", "/admin/reload", request -> CompletableFuture.supplyAsync(() -> {
+            var outcome = reloader.reloadNow();
+            var body = Json.object().put("reloaded", outcome.success());
+            var problems = body.putArray("problems");
+            outcome.problems().forEach(p -> problems.add(p.toString()));
+            return AdminResponse.json(outcome.success() ? 200 : 400, body);
+        }, runtime.services().blockingExecutor()));
+        reloader.start(Path.of(config.prompts().dir()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down: draining in-flight requests (grace {})", config.server().shutdownGrace());
+            reloader.close();
+            server.close();
+        }, "tollgate-shutdown"));
+        return 0;
+    }
+
+    /** Applies a reloaded config; a config the runtime cannot build leaves the old one serving. */
+    private static void apply(GatewayRuntime runtime, GatewayConfig next) {
+        GatewayConfig previous = runtime.current().config();
+        if (!previous.server().equals(next.server())) {
+            log.warn("server: changes to the server section (host, port, sizes, threads) take effect after a restart");
+        }
+        runtime.apply(next);
+        log.info("config reloaded: {} providers, {} models, {} keys", next.providers().size(), next.models().size(), next.keys().size());
+    }
+
+    /** {@code --host} and {@code --port} win over the file (Docker binds 0.0.0.0 this way). */
+    static GatewayConfig overrides(GatewayConfig c, String host, String port) {
+        if (host == null && port == null) {
+            return c;
+        }
+        var s = c.server();
+        var server = new io.tollgate.core.config.ServerConfig(host != null ? host : s.host(), port != null ? Integer.valueOf(port) : s.port(),
+                s.maxRequestSize(), s.shutdownGrace(), s.idleTimeout(), s.ioThreads(), s.managementPort());
+        return new GatewayConfig(server, c.auth(), c.providers(), c.models(), c.pricing(), c.teams(), c.keys(), c.cache(), c.prompts(),
+                c.state(), c.alerts(), c.filters());
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("""
+                usage: java -jar gateway.jar <command> [options]
+                  serve     run the gateway (default)       --config F (default config/gateway.yaml), --host H, --port P
+                  validate  check a config file, list every problem; exit 0 if valid     --config F
+                  version   print the version""");
+    }
+
+    /** For tests: the problems of a file, or none. */
+    static List<ConfigProblem> problems(Path file) {
+        return ConfigLoader.load(file).problems();
+    }
+}

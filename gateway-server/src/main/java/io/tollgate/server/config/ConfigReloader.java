@@ -1,0 +1,130 @@
+package io.tollgate.server.config;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tollgate.core.config.ConfigLoader;
+import io.tollgate.core.config.ConfigProblem;
+import io.tollgate.core.config.GatewayConfig;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reloads the config on file change (the config file's folder and the prompts folder are watched;
+ * editors that save by rename are handled), on SIGHUP, and on demand ({@code POST /admin/reload}).
+ * A new file is validated first; only a valid one reaches {@code apply}, so a broken edit leaves
+ * the old config serving. Reloads are serialized.
+ */
+public final class ConfigReloader implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+    private static final long DEBOUNCE_MILLIS = 250;
+
+    /** How a reload went. */
+    public record ReloadResult(boolean success, List<ConfigProblem> problems) {}
+
+    private final Path file;
+    private final Consumer<GatewayConfig> apply;
+    private final Counter successes;
+    private final Counter failures;
+    private volatile WatchService watcher;
+    private volatile Thread thread;
+
+    public ConfigReloader(Path file, Consumer<GatewayConfig> apply, MeterRegistry registry) {
+        this.file = file.toAbsolutePath().normalize();
+        this.apply = apply;
+        this.successes = Counter.builder("gateway.config.reloads").tag("result", "success").description("Config reloads").register(registry);
+        this.failures = Counter.builder("gateway.config.reloads").tag("result", "failure").description("Config reloads").register(registry);
+    }
+
+    /** Validates the file and applies it if valid; never throws. */
+    public synchronized ReloadResult reloadNow() {
+        ConfigLoader.LoadResult result = ConfigLoader.load(file);
+        if (!result.isValid()) {
+            failures.increment();
+            log.error("config reload rejected, the previous config keeps serving; {} problem(s) in {}:", result.problems().size(), file);
+            result.problems().forEach(p -> log.error("  {}", p));
+            return new ReloadResult(false, result.problems());
+        }
+        try {
+            apply.accept(result.config());
+        } catch (RuntimeException e) {
+            failures.increment();
+            log.error("config reload rejected, the previous config keeps serving: {}", e.getMessage());
+            return new ReloadResult(false, List.of(new ConfigProblem("", 0, String.valueOf(e.getMessage()))));
+        }
+        successes.increment();
+        return new ReloadResult(true, List.of());
+    }
+
+    /** Starts watching the file (and {@code extraDirs}, e.g. the prompts folder) and listening for SIGHUP. */
+    public void start(Path... extraDirs) throws IOException {
+        WatchService ws = FileSystems.getDefault().newWatchService();
+        register(ws, file.getParent());
+        for (Path dir : extraDirs) {
+            if (Files.isDirectory(dir)) {
+                register(ws, dir.toAbsolutePath().normalize());
+            }
+        }
+        watcher = ws;
+        Thread t = Thread.ofPlatform().daemon().name("tollgate-config-watch").start(this::watch);
+        thread = t;
+        SignalHandlers.onHangup(() -> {
+            log.info("SIGHUP: reloading {}", file);
+            Thread.ofVirtual().start(this::reloadNow);
+        });
+    }
+
+    private static void register(WatchService ws, Path dir) throws IOException {
+        dir.register(ws, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+    }
+
+    private void watch() {
+        WatchService ws = watcher;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                WatchKey key = ws.take();
+                boolean relevant = !key.pollEvents().isEmpty();
+                key.reset();
+                // Debounce: editors write a file in several steps (truncate, write, rename); wait for quiet.
+                WatchKey more;
+                while ((more = ws.poll(DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS)) != null) {
+                    more.pollEvents();
+                    more.reset();
+                }
+                if (relevant && Files.isRegularFile(file)) {
+                    log.info("config change detected, reloading {}", file);
+                    reloadNow();
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closing
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+        WatchService ws = watcher;
+        if (ws != null) {
+            try {
+                ws.close();
+            } catch (IOException e) {
+                log.debug("closing the watch service", e);
+            }
+        }
+    }
+}

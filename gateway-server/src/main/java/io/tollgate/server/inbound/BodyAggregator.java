@@ -1,0 +1,33 @@
+package io.tollgate.server.inbound;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpUtil;
+import io.tollgate.core.error.ErrorCode;
+import io.tollgate.core.error.GatewayError;
+
+/**
+ * Aggregates request bodies up to {@code server.max-request-size}; beyond it answers 413 in the
+ * SPEC envelope (Netty's own answer has an empty body) and closes, since the rest of the body is
+ * still on the wire.
+ */
+final class BodyAggregator extends HttpObjectAggregator {
+
+    private final long maxBytes;
+
+    BodyAggregator(long maxBytes) {
+        super((int) Math.min(Integer.MAX_VALUE, maxBytes), true);
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        GatewayError error = GatewayError.of(ErrorCode.REQUEST_TOO_LARGE,
+                "The request body is larger than this gateway accepts (server.max-request-size = " + maxBytes + " bytes).");
+        var response = Responses.error(error);
+        HttpUtil.setKeepAlive(response, false);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+}

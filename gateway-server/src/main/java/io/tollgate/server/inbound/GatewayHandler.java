@@ -1,0 +1,271 @@
+package io.tollgate.server.inbound;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.tollgate.core.api.ClientCodec;
+import io.tollgate.core.api.ResponseEncoder;
+import io.tollgate.core.error.ErrorCode;
+import io.tollgate.core.error.GatewayError;
+import io.tollgate.core.error.GatewayException;
+import io.tollgate.core.filter.DefaultExchange;
+import io.tollgate.core.model.ApiKind;
+import io.tollgate.core.model.GatewayRequest;
+import io.tollgate.core.model.Headers;
+import io.tollgate.core.model.Json;
+import io.tollgate.server.GatewayRuntime;
+import io.tollgate.server.api.AdminApi;
+import io.tollgate.server.api.ModelsApi;
+import io.tollgate.server.api.OpsApi;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: routes each request to its endpoint and runs proxied calls through the
+ * current filter chain. Requests on a connection are answered in order (HTTP/1.1 pipelining): a
+ * request that arrives while one is in flight waits, copied out of Netty's buffers.
+ */
+public final class GatewayHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
+
+    /** A request copied out of its ByteBuf, so nothing reference-counted waits in the queue. */
+    public record Request(HttpMethod method, String uri, String path, Headers headers, byte[] body, boolean keepAlive) {}
+
+    private final GatewayRuntime runtime;
+    private final ServerState state;
+    private final ArrayDeque<Request> pending = new ArrayDeque<>(2);
+    private @Nullable DefaultExchange inFlight;
+    private @Nullable ClientResponseSink inFlightSink;
+    private boolean busy;
+
+    public GatewayHandler(GatewayRuntime runtime, ServerState state) {
+        this.runtime = runtime;
+        this.state = state;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest http)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        Request request;
+        try {
+            if (http.decoderResult().isFailure()) {
+                // Bad request line or header (e.g. CR/LF injection): answer and close, the stream is unusable.
+                GatewayError error = GatewayError.invalidRequest("Malformed HTTP request: " + http.decoderResult().cause().getMessage(), null);
+                Responses.write(ctx, Responses.error(error), false);
+                return;
+            }
+            QueryStringDecoder qs = new QueryStringDecoder(http.uri());
+            request = new Request(http.method(), http.uri(), qs.path(), new NettyHeaders(http.headers()),
+                    ByteBufUtil.getBytes(http.content()), HttpUtil.isKeepAlive(http));
+        } finally {
+            http.release();
+        }
+        if (busy) {
+            pending.add(request);
+            return;
+        }
+        serve(ctx, request);
+    }
+
+    private void serve(ChannelHandlerContext ctx, Request r) {
+        busy = true;
+        try {
+            route(ctx, r);
+        } catch (RuntimeException e) {
+            log.error("unexpected error serving {} {}", r.method(), r.path(), e);
+            if (inFlightSink == null) {
+                write(ctx, r, Responses.error(GatewayError.internal("the server")));
+            }
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, Request r) {
+        String path = r.path();
+        ApiKind api = apiFor(path);
+        if (api != null) {
+            if (!r.method().equals(HttpMethod.POST)) {
+                methodNotAllowed(ctx, r, "POST");
+                return;
+            }
+            proxy(ctx, r, api);
+            return;
+        }
+        switch (path) {
+            case "/v1/models" -> {
+                if (!r.method().equals(HttpMethod.GET)) {
+                    methodNotAllowed(ctx, r, "GET");
+                    return;
+                }
+                ModelsApi.list(runtime, r.headers(), ctx.executor(), response -> write(ctx, r, response));
+            }
+            case "/health/live", "/health/ready", "/metrics" -> {
+                if (!r.method().equals(HttpMethod.GET)) {
+                    methodNotAllowed(ctx, r, "GET");
+                    return;
+                }
+                write(ctx, r, OpsApi.handle(path, runtime, state));
+            }
+            default -> {
+                if (path.equals("/admin") || path.startsWith("/admin/")) {
+                    AdminApi.handle(runtime, state, r, ctx.executor(), response -> write(ctx, r, response));
+                } else {
+                    write(ctx, r, Responses.error(GatewayError.of(ErrorCode.NOT_FOUND, "No endpoint at " + clip(path) + ". See docs/ for the API.")));
+                }
+            }
+        }
+    }
+
+    private void proxy(ChannelHandlerContext ctx, Request r, ApiKind api) {
+        ClientCodec codec = runtime.codec(api);
+        if (codec == null) {
+            write(ctx, r, Responses.error(GatewayError.of(ErrorCode.NOT_FOUND, api.path() + " is not available in this build.")));
+            return;
+        }
+        if (state.isDraining()) {
+            writeError(ctx, r, codec, api, GatewayError.of(ErrorCode.SHUTTING_DOWN, "The gateway is shutting down; retry on another instance."));
+            return;
+        }
+        String contentType = r.headers().get("content-type");
+        if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            writeError(ctx, r, codec, api, GatewayError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type '" + clip(contentType) + "' is not supported (expected: application/json)."));
+            return;
+        }
+        GatewayRequest request;
+        try {
+            request = codec.decode(api, r.body(), r.headers());
+        } catch (GatewayException e) {
+            writeError(ctx, r, codec, api, e.error());
+            return;
+        }
+        GatewayRuntime.Snapshot snapshot = runtime.current();
+        DefaultExchange ex = new DefaultExchange(requestId(r.headers()), request, r.headers(), ctx.channel().eventLoop(),
+                runtime.services().ticker());
+        ResponseEncoder encoder = codec.encoder(request);
+        ClientResponseSink sink = new ClientResponseSink(ctx, ex, encoder, r.keepAlive() && !state.isDraining(), () -> requestDone(ctx));
+        inFlight = ex;
+        inFlightSink = sink;
+        state.requestStarted();
+        runtime.requestMeters().started();
+        snapshot.chain().execute(ex, sink);
+    }
+
+    private void writeError(ChannelHandlerContext ctx, Request r, ClientCodec codec, ApiKind api, GatewayError error) {
+        byte[] body = codec.encoder(GatewayRequest.of(api, Json.object())).error(error);
+        var response = Responses.full(error.status(), "application/json", body);
+        response.headers().set("x-request-id", requestId(r.headers()));
+        write(ctx, r, response);
+    }
+
+    private void methodNotAllowed(ChannelHandlerContext ctx, Request r, String allowed) {
+        var response = Responses.error(GatewayError.of(ErrorCode.METHOD_NOT_ALLOWED, r.method() + " is not allowed on " + clip(r.path()) + " (expected: " + allowed + ")."));
+        response.headers().set("allow", allowed);
+        write(ctx, r, response);
+    }
+
+    private void write(ChannelHandlerContext ctx, Request r, io.netty.handler.codec.http.FullHttpResponse response) {
+        if (!ctx.channel().isActive()) {
+            response.release();
+            busy = false;
+            return;
+        }
+        Responses.write(ctx, response, r.keepAlive() && !state.isDraining());
+        next(ctx);
+    }
+
+    private void requestDone(ChannelHandlerContext ctx) {
+        inFlight = null;
+        inFlightSink = null;
+        state.requestFinished();
+        next(ctx);
+    }
+
+    /** Serves the next pipelined request, if any. */
+    private void next(ChannelHandlerContext ctx) {
+        busy = false;
+        Request nextRequest = pending.poll();
+        if (nextRequest != null && ctx.channel().isActive()) {
+            ctx.executor().execute(() -> serve(ctx, nextRequest));
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ClientResponseSink sink = inFlightSink;
+        if (sink != null) {
+            sink.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        DefaultExchange ex = inFlight;
+        if (ex != null) {
+            // The client went away: cancel the upstream call and let the chain record a 499.
+            inFlight = null;
+            inFlightSink = null;
+            state.requestFinished();
+            ex.cancel();
+        }
+        pending.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && !busy) {
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof java.io.IOException)) {
+            log.warn("closing client connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        }
+        ctx.close();
+    }
+
+    static @Nullable ApiKind apiFor(String path) {
+        return switch (path) {
+            case "/v1/chat/completions" -> ApiKind.CHAT_COMPLETIONS;
+            case "/v1/completions" -> ApiKind.COMPLETIONS;
+            case "/v1/embeddings" -> ApiKind.EMBEDDINGS;
+            case "/v1/responses" -> ApiKind.RESPONSES;
+            case "/v1/messages" -> ApiKind.MESSAGES;
+            default -> null;
+        };
+    }
+
+    /** The client's {@code x-request-id} when it is a sane token, else a new random one. */
+    static String requestId(Headers headers) {
+        String given = headers.get("x-request-id");
+        if (given != null && given.length() <= 128 && !given.isEmpty() && given.chars().allMatch(c ->
+                (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':')) {
+            return given;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return "req_" + Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+    }
+
+    private static String clip(String s) {
+        String printable = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() <= 200 ? printable : printable.substring(0, 200) + "...";
+    }
+}

@@ -1,0 +1,62 @@
+package io.tollgate.server.inbound;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.tollgate.core.api.OpenAiCodec;
+import io.tollgate.core.error.GatewayError;
+import io.tollgate.core.model.Json;
+import io.tollgate.core.model.MutableHeaders;
+
+/** Writing whole responses: JSON, text and errors in the SPEC envelope. */
+public final class Responses {
+
+    private Responses() {}
+
+    public static FullHttpResponse full(int status, String contentType, byte[] body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return r;
+    }
+
+    public static FullHttpResponse error(GatewayError error) {
+        FullHttpResponse r = full(error.status(), "application/json", Json.bytes(OpenAiCodec.envelope(error)));
+        if (error.retryAfter() != null) {
+            r.headers().set("retry-after", Long.toString(Math.max(1, (error.retryAfter().toMillis() + 999) / 1000)));
+        }
+        return r;
+    }
+
+    /** Copies core headers onto a Netty response, skipping hop-by-hop and framing headers we own. */
+    public static void copy(MutableHeaders from, io.netty.handler.codec.http.HttpHeaders to) {
+        from.forEach((name, value) -> {
+            if (!isHopByHop(name)) {
+                to.set(name, value);
+            }
+        });
+    }
+
+    static boolean isHopByHop(String name) {
+        return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive") || name.equalsIgnoreCase("transfer-encoding")
+                || name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("proxy-connection")
+                || name.equalsIgnoreCase("te") || name.equalsIgnoreCase("trailer");
+    }
+
+    /** Writes {@code response}, keeping the connection open if the client wants keep-alive. */
+    public static ChannelFuture write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            return ctx.writeAndFlush(response);
+        }
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+}

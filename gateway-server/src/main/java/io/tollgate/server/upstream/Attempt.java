@@ -1,0 +1,264 @@
+package io.tollgate.server.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tollgate.core.config.TimeoutConfig;
+import io.tollgate.core.upstream.UpstreamCall;
+import io.tollgate.core.upstream.UpstreamFailure;
+import io.tollgate.core.upstream.UpstreamListener;
+import io.tollgate.core.upstream.UpstreamRequest;
+import io.tollgate.server.inbound.NettyHeaders;
+import java.net.ConnectException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One upstream HTTP exchange on the request's event loop: get a pooled connection (or open one),
+ * write the request, relay the answer to the listener, enforce the timeouts, and give the connection
+ * back to the pool when the answer ended cleanly. Everything here runs on {@link #loop}.
+ */
+final class Attempt implements UpstreamCall {
+
+    private final NettyUpstreamTransport transport;
+    private final EventLoop loop;
+    private final UpstreamRequest request;
+    private final TimeoutConfig timeouts;
+    private final UpstreamListener listener;
+    private final Origin origin;
+    private @Nullable Channel channel;
+    private boolean reused;
+    private boolean retriedStale;
+    private boolean responseStarted;
+    private boolean keepAlive;
+    private boolean finished;
+    private long lastReadNanos;
+    private @Nullable ScheduledFuture<?> totalTimer;
+    private @Nullable ScheduledFuture<?> firstByteTimer;
+    private @Nullable ScheduledFuture<?> idleTimer;
+
+    Attempt(NettyUpstreamTransport transport, EventLoop loop, UpstreamRequest request, TimeoutConfig timeouts, UpstreamListener listener) {
+        this.transport = transport;
+        this.loop = loop;
+        this.request = request;
+        this.timeouts = timeouts;
+        this.listener = listener;
+        this.origin = Origin.of(request.uri());
+    }
+
+    void start() {
+        totalTimer = loop.schedule(() -> fail(UpstreamFailure.Kind.TOTAL_TIMEOUT, "no complete answer within " + timeouts.total()),
+                timeouts.total().toNanos(), TimeUnit.NANOSECONDS);
+        acquire();
+    }
+
+    private void acquire() {
+        Channel pooled = transport.pool().poll(origin);
+        if (pooled != null) {
+            reused = true;
+            send(pooled);
+            return;
+        }
+        connectFresh();
+    }
+
+    private void connectFresh() {
+        reused = false;
+        transport.connect(loop, origin, timeouts.connect()).addListener((ChannelFuture f) -> {
+            if (finished) {
+                if (f.isSuccess()) {
+                    f.channel().close();
+                }
+                return;
+            }
+            if (!f.isSuccess()) {
+                Throwable cause = f.cause();
+                UpstreamFailure.Kind kind = cause instanceof ConnectTimeoutException ? UpstreamFailure.Kind.CONNECT_TIMEOUT : UpstreamFailure.Kind.CONNECT_REFUSED;
+                fail(kind, cause instanceof ConnectException ? "connection refused" : String.valueOf(cause.getMessage()));
+                return;
+            }
+            send(f.channel());
+        });
+    }
+
+    private void send(Channel ch) {
+        channel = ch;
+        ch.pipeline().get(UpstreamHandler.class).attach(this);
+        ch.config().setAutoRead(true);
+        ByteBuf body = Unpooled.wrappedBuffer(request.body());
+        FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()), pathAndQuery(), body);
+        request.headers().forEach((name, value) -> http.headers().add(name, value));
+        http.headers().set(HttpHeaderNames.HOST, origin.hostHeader());
+        http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, request.body().length);
+        if (!http.headers().contains(HttpHeaderNames.CONTENT_TYPE) && request.body().length > 0) {
+            http.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        }
+        ch.writeAndFlush(http).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess() && !finished) {
+                onError(f.cause());
+            }
+        });
+        firstByteTimer = loop.schedule(() -> fail(UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT, "no answer within " + timeouts.firstToken()),
+                timeouts.firstToken().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private String pathAndQuery() {
+        String path = request.uri().getRawPath();
+        String query = request.uri().getRawQuery();
+        return (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
+    }
+
+    void onHead(HttpResponse response) {
+        if (finished) {
+            return;
+        }
+        responseStarted = true;
+        keepAlive = HttpUtil.isKeepAlive(response);
+        cancel(firstByteTimer);
+        lastReadNanos = System.nanoTime();
+        scheduleIdleCheck(timeouts.idle().toNanos());
+        listener.onHead(response.status().code(), new NettyHeaders(response.headers()));
+    }
+
+    void onContent(ByteBuf content, boolean last) {
+        if (finished) {
+            return;
+        }
+        lastReadNanos = System.nanoTime();
+        if (content.isReadable()) {
+            listener.onBody(content.nioBuffer());
+        }
+        if (last && !finished) {
+            finished = true;
+            cancelTimers();
+            Channel ch = channel;
+            channel = null;
+            if (ch != null) {
+                ch.pipeline().get(UpstreamHandler.class).attach(null);
+                if (keepAlive) {
+                    transport.pool().release(origin, ch);
+                } else {
+                    ch.close();
+                }
+            }
+            listener.onEnd();
+        }
+    }
+
+    /** The connection closed under us. A reused connection that died before any answer was stale: retry once on a fresh one. */
+    void onClosed() {
+        if (finished) {
+            return;
+        }
+        channel = null;
+        if (reused && !responseStarted && !retriedStale) {
+            retriedStale = true;
+            cancel(firstByteTimer);
+            connectFresh();   // not another pooled one: it may be just as stale
+            return;
+        }
+        fail(UpstreamFailure.Kind.CONNECTION_RESET, responseStarted ? "connection closed mid-answer" : "connection closed before an answer");
+    }
+
+    void onError(Throwable cause) {
+        if (finished) {
+            return;
+        }
+        boolean tls = cause instanceof SSLException || (cause.getCause() instanceof SSLException);
+        if (tls) {
+            fail(UpstreamFailure.Kind.TLS, "TLS handshake or record failed");
+        } else if (!(reused && !responseStarted && !retriedStale)) {
+            fail(UpstreamFailure.Kind.CONNECTION_RESET, String.valueOf(cause.getMessage()));
+        } else {
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close();   // onClosed retries on a fresh connection
+            }
+        }
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleTimer = loop.schedule(() -> {
+            if (finished) {
+                return;
+            }
+            long silent = System.nanoTime() - lastReadNanos;
+            long limit = timeouts.idle().toNanos();
+            if (silent >= limit) {
+                fail(UpstreamFailure.Kind.IDLE_TIMEOUT, "no data for " + timeouts.idle());
+            } else {
+                scheduleIdleCheck(limit - silent);
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void fail(UpstreamFailure.Kind kind, String detail) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelTimers();
+        closeChannel();
+        listener.onFailure(new UpstreamFailure(kind, detail));
+    }
+
+    @Override
+    public void cancel() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelTimers();
+        closeChannel();   // mid-answer: the connection cannot be reused
+    }
+
+    @Override
+    public void pause() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void resume() {
+        Channel ch = channel;
+        if (ch != null && !finished) {
+            ch.config().setAutoRead(true);
+            ch.read();
+        }
+    }
+
+    private void closeChannel() {
+        Channel ch = channel;
+        channel = null;
+        if (ch != null) {
+            ch.pipeline().get(UpstreamHandler.class).attach(null);
+            ch.close();
+        }
+    }
+
+    private void cancelTimers() {
+        cancel(totalTimer);
+        cancel(firstByteTimer);
+        cancel(idleTimer);
+    }
+
+    private static void cancel(@Nullable ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.tollgate.server.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.tollgate.core.config.TimeoutConfig;
+import io.tollgate.core.filter.Exchange;
+import io.tollgate.core.upstream.UpstreamCall;
+import io.tollgate.core.upstream.UpstreamListener;
+import io.tollgate.core.upstream.UpstreamRequest;
+import io.tollgate.core.upstream.UpstreamTransport;
+import java.time.Duration;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The network {@link UpstreamTransport}: HTTP/1.1 keep-alive connections pooled per event loop and
+ * origin, opened on the request's own event loop (no thread hop per request), TLS through OpenSSL
+ * (netty-tcnative BoringSSL) when available and the JDK otherwise, with hostname verification.
+ */
+public final class NettyUpstreamTransport implements UpstreamTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(NettyUpstreamTransport.class);
+
+    private final Class<? extends SocketChannel> channelClass;
+    private final SslContext ssl;
+    private final ConnectionPool pool = new ConnectionPool();
+
+    public NettyUpstreamTransport(Class<? extends SocketChannel> channelClass) {
+        this.channelClass = channelClass;
+        try {
+            SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+            this.ssl = SslContextBuilder.forClient().sslProvider(provider).build();
+            log.debug("upstream TLS provider: {}", provider);
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot create the TLS client context", e);
+        }
+    }
+
+    /** Which TLS implementation upstream calls use: OPENSSL or JDK. */
+    public static String tlsProvider() {
+        return OpenSsl.isAvailable() ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK";
+    }
+
+    @Override
+    public UpstreamCall send(Exchange ex, UpstreamRequest request, TimeoutConfig timeouts, UpstreamListener listener) {
+        if (!(ex.eventLoop() instanceof EventLoop loop)) {
+            throw new IllegalArgumentException("exchange event loop: " + ex.eventLoop().getClass().getName() + " (expected: a Netty EventLoop)");
+        }
+        Attempt attempt = new Attempt(this, loop, request, timeouts, listener);
+        attempt.start();
+        return attempt;
+    }
+
+    ConnectionPool pool() {
+        return pool;
+    }
+
+    ChannelFuture connect(EventLoop loop, Origin origin, Duration connectTimeout) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(channelClass)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (origin.tls()) {
+                            SslHandler handler = ssl.newHandler(ch.alloc(), origin.host(), origin.port());
+                            SSLEngine engine = handler.engine();
+                            SSLParameters params = engine.getSSLParameters();
+                            params.setEndpointIdentificationAlgorithm("HTTPS");
+                            engine.setSSLParameters(params);
+                            handler.setHandshakeTimeoutMillis(Math.max(1, connectTimeout.toMillis()));
+                            ch.pipeline().addLast("tls", handler);
+                        }
+                        ch.pipeline().addLast("http", new HttpClientCodec(4096, 64 * 1024, 64 * 1024));
+                        ch.pipeline().addLast("upstream", new UpstreamHandler());
+                    }
+                })
+                .connect(origin.host(), origin.port());
+    }
+}

@@ -1,0 +1,186 @@
+package io.tollgate.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.core.model.Json;
+import io.tollgate.server.testing.GatewayExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad input gets a clear 4xx in the SPEC envelope, never a 500, and the server keeps serving. */
+class BadInputIT {
+
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withConfig("""
+            server: { port: 0, max-request-size: 1MB }
+            auth: { mode: keys }
+            providers: { mock: { type: mock } }
+            models: { mock-chat: { targets: [ { provider: mock, model: mock-1 } ] } }
+            keys: [ { id: test, key: "tg-test-key" } ]
+            state: { ledger: "sqlite:target/it-data/bad-input-it.db" }
+            """);
+
+    @AfterEach
+    void stillServing() throws Exception {
+        HttpResponse<String> ok = gateway.post("/v1/chat/completions", "{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(ok.statusCode()).as("the gateway still serves after the bad request").isEqualTo(200);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            malformed JSON        | {"model":"mock-chat","messages":[       | 400 | invalid_request |
+            not an object         | [1,2,3]                                 | 400 | invalid_request |
+            model not a string    | {"model":42,"messages":[{"role":"user","content":"x"}]} | 400 | invalid_request | model
+            messages not an array | {"model":"mock-chat","messages":"hi"}   | 400 | invalid_request | messages
+            message without role  | {"model":"mock-chat","messages":[{"content":"x"}]} | 400 | invalid_request | messages[0]
+            stream not a boolean  | {"model":"mock-chat","stream":"yes","messages":[{"role":"user","content":"x"}]} | 400 | invalid_request | stream
+            unknown model         | {"model":"nope","messages":[{"role":"user","content":"x"}]} | 404 | model_not_found | model
+            duplicate keys        | {"model":"mock-chat","model":"x","messages":[{"role":"user","content":"x"}]} | 400 | invalid_request |
+            """)
+    void malformedBodiesAre4xxNamingTheField(String name, String body, int status, String code, String param) throws Exception {
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", body);
+
+        assertThat(r.statusCode()).isEqualTo(status);
+        JsonNode error = Json.MAPPER.readTree(r.body()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo(code);
+        assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception").doesNotContain("at io.");
+        if (param != null) {
+            assertThat(error.path("param").asText()).isEqualTo(param);
+            assertThat(error.path("message").asText()).contains(param.replaceAll("\\[.*", ""));
+        }
+    }
+
+    @Test
+    void emptyBodyIs400() throws Exception {
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", "");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("empty");
+    }
+
+    @Test
+    void invalidUtf8Is400() throws Exception {
+        byte[] body = "{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"\u0000\"}]}".getBytes(StandardCharsets.UTF_8);
+        body[body.length - 6] = (byte) 0xC3;   // a lone lead byte: not UTF-8
+        body[body.length - 5] = (byte) 0x28;
+        HttpResponse<String> r = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+                .header("authorization", "Bearer tg-test-key").header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(Json.MAPPER.readTree(r.body()).path("error").path("code").asText()).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void wrongMethodIs405WithAllow() throws Exception {
+        HttpResponse<String> r = gateway.get("/v1/chat/completions", GatewayExtension.KEY);
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.headers().firstValue("allow")).hasValue("POST");
+        assertThat(Json.MAPPER.readTree(r.body()).path("error").path("code").asText()).isEqualTo("method_not_allowed");
+    }
+
+    @Test
+    void unknownPathIs404() throws Exception {
+        HttpResponse<String> r = gateway.get("/v1/nothing-here", GatewayExtension.KEY);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(Json.MAPPER.readTree(r.body()).path("error").path("code").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void missingOrUnknownKeyIs401() throws Exception {
+        HttpResponse<String> none = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")));
+        HttpResponse<String> wrong = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+                .header("authorization", "Bearer tg-wrong")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")));
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(Json.MAPPER.readTree(wrong.body()).path("error").path("code").asText()).isEqualTo("invalid_api_key");
+        assertThat(wrong.body()).doesNotContain("tg-wrong");
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() throws Exception {
+        String huge = "{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(20 * 1024 * 1024) + "\"}]}";
+        HttpResponse<String> r;
+        try {
+            r = gateway.post("/v1/chat/completions", huge);
+        } catch (java.io.IOException e) {
+            // The gateway answers 413 and closes while the client is still sending 20 MB: some
+            // clients report the reset instead of the answer. A raw socket shows the answer itself.
+            r = null;
+        }
+        if (r != null) {
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(Json.MAPPER.readTree(r.body()).path("error").path("code").asText()).isEqualTo("request_too_large");
+        }
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer tg-test-key\r\n"
+                    + "content-type: application/json\r\ncontent-length: 20971520\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = readAll(s.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("request_too_large");
+        }
+    }
+
+    @Test
+    void headerInjectionIsRefused() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nx-gateway-user: a\rinjected: yes\r\n"
+                    + "authorization: Bearer tg-test-key\r\ncontent-length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+            String answer = readAll(s.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 400");
+            assertThat(answer).doesNotContain("injected: yes");
+        }
+        // A request id with CR/LF is never echoed back into a response header.
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            String body = "{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nconnection: close\r\nx-request-id: abc%0d%0aset-cookie:x\r\n"
+                    + "authorization: Bearer tg-test-key\r\ncontent-type: application/json\r\ncontent-length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = readAll(s.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 200");
+            assertThat(answer.toLowerCase()).doesNotContain("set-cookie");
+        }
+    }
+
+    @Test
+    void unsupportedContentTypeIs415() throws Exception {
+        HttpResponse<String> r = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+                .header("authorization", "Bearer tg-test-key").header("content-type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hello")));
+        assertThat(r.statusCode()).isEqualTo(415);
+    }
+
+    private static String readAll(InputStream in) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        try {
+            while ((n = in.read(buf)) != -1) {
+                out.write(buf, 0, n);
+                if (out.toString(StandardCharsets.UTF_8).contains("\r\n\r\n")) {
+                    String s = out.toString(StandardCharsets.UTF_8);
+                    int cl = s.toLowerCase().indexOf("content-length: ");
+                    if (cl > 0) {
+                        int len = Integer.parseInt(s.substring(cl + 16, s.indexOf("\r\n", cl)).trim());
+                        if (out.size() >= s.indexOf("\r\n\r\n") + 4 + len) {
+                            break;
+                        }
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            // the server closed after answering
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
