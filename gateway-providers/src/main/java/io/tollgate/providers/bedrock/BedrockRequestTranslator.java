@@ -3,11 +3,8 @@ package io.tollgate.providers.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tollgate.core.error.GatewayError;
-import io.tollgate.core.error.GatewayException;
 import io.tollgate.core.model.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.tollgate.providers.openai.ChatContent;
 import java.util.Locale;
 
 /** Canonical OpenAI chat request -> Bedrock Converse request. Pure and stateless. */
@@ -18,7 +15,7 @@ final class BedrockRequestTranslator {
     static ObjectNode translate(ObjectNode chat) {
         JsonNode n = chat.get("n");
         if (n != null && n.isNumber() && n.asInt() != 1) {
-            throw invalid("Bedrock Converse returns one choice: 'n' must be 1.", "n");
+            throw ChatContent.invalid("Bedrock Converse returns one choice: 'n' must be 1.", "n");
         }
         ObjectNode out = Json.object();
         ArrayNode messages = out.putArray("messages");
@@ -30,7 +27,7 @@ final class BedrockRequestTranslator {
             String field = "messages[" + i + "]";
             switch (role) {
                 case "system", "developer" -> {
-                    String text = textOf(m.get("content"), field + ".content");
+                    String text = ChatContent.textOf(m.get("content"), field + ".content");
                     if (!text.isEmpty()) system.addObject().put("text", text);
                 }
                 case "user" -> append(messages, "user", userContent(m.get("content"), field + ".content"));
@@ -39,13 +36,13 @@ final class BedrockRequestTranslator {
                     ObjectNode block = Json.object();
                     ObjectNode result = block.putObject("toolResult");
                     result.put("toolUseId", m.path("tool_call_id").asText());
-                    String text = textOf(m.get("content"), field + ".content");
-                    JsonNode json = parseObject(text);
+                    String text = ChatContent.textOf(m.get("content"), field + ".content");
+                    JsonNode json = ChatContent.objectOrNull(text);
                     if (json != null) result.putArray("content").addObject().set("json", json);
                     else result.putArray("content").addObject().put("text", text);
                     append(messages, "user", Json.NODES.arrayNode().add(block));
                 }
-                default -> throw invalid("Unsupported role '" + role + "' for a Bedrock model.", field + ".role");
+                default -> throw ChatContent.invalid("Unsupported role '" + role + "' for a Bedrock model.", field + ".role");
             }
         }
         if (!system.isEmpty()) out.set("system", system);
@@ -74,7 +71,7 @@ final class BedrockRequestTranslator {
         for (int i = 0; i < tools.size(); i++) {
             JsonNode fn = tools.get(i).path("function");
             if (!fn.path("name").isTextual()) {
-                throw invalid("'tools[" + i + "].function.name' must be a string.", "tools[" + i + "].function.name");
+                throw ChatContent.invalid("'tools[" + i + "].function.name' must be a string.", "tools[" + i + "].function.name");
             }
             ObjectNode spec = specs.addObject().putObject("toolSpec");
             spec.put("name", fn.get("name").asText());
@@ -87,12 +84,12 @@ final class BedrockRequestTranslator {
             switch (choice.asText()) {
                 case "auto" -> tc.putObject("auto");
                 case "required" -> tc.putObject("any");
-                default -> throw invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
+                default -> throw ChatContent.invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
             }
         } else if (choice.path("function").path("name").isTextual()) {
             tc.putObject("tool").put("name", choice.get("function").get("name").asText());
         } else {
-            throw invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
+            throw ChatContent.invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
         }
         config.set("toolChoice", tc);
     }
@@ -104,14 +101,14 @@ final class BedrockRequestTranslator {
             blocks.addObject().put("text", content.asText());
             return blocks;
         }
-        if (!content.isArray()) throw invalid("'" + field + "' must be a string or an array of content parts.", field);
+        if (!content.isArray()) throw ChatContent.invalid("'" + field + "' must be a string or an array of content parts.", field);
         for (int j = 0; j < content.size(); j++) {
             JsonNode part = content.get(j);
             String type = part.path("type").asText();
             switch (type) {
                 case "text" -> blocks.addObject().put("text", part.path("text").asText());
                 case "image_url" -> blocks.add(image(part.path("image_url").path("url").asText(), field + "[" + j + "].image_url.url"));
-                default -> throw invalid("Content part type '" + type + "' is not supported for Bedrock models.", field + "[" + j + "].type");
+                default -> throw ChatContent.invalid("Content part type '" + type + "' is not supported for Bedrock models.", field + "[" + j + "].type");
             }
         }
         return blocks;
@@ -126,7 +123,7 @@ final class BedrockRequestTranslator {
             case "image/jpeg", "image/jpg" -> "jpeg";
             case "image/gif" -> "gif";
             case "image/webp" -> "webp";
-            default -> throw invalid("'" + field + "' must be a base64 data: URL of a png, jpeg, gif or webp image for Bedrock models.", field);
+            default -> throw ChatContent.invalid("'" + field + "' must be a base64 data: URL of a png, jpeg, gif or webp image for Bedrock models.", field);
         };
         ObjectNode block = Json.object();
         ObjectNode img = block.putObject("image");
@@ -139,7 +136,7 @@ final class BedrockRequestTranslator {
         ArrayNode blocks = Json.NODES.arrayNode();
         JsonNode content = m.get("content");
         if (content != null && !content.isNull()) {
-            String text = textOf(content, field + ".content");
+            String text = ChatContent.textOf(content, field + ".content");
             if (!text.isEmpty()) blocks.addObject().put("text", text);
         }
         JsonNode calls = m.get("tool_calls");
@@ -149,25 +146,10 @@ final class BedrockRequestTranslator {
                 ObjectNode use = blocks.addObject().putObject("toolUse");
                 use.put("toolUseId", call.path("id").asText());
                 use.put("name", call.path("function").path("name").asText());
-                JsonNode args = call.path("function").path("arguments");
-                JsonNode input = args.isObject() ? args : args.asText("").isBlank() ? Json.object() : parseObject(args.asText());
-                if (input == null) {
-                    String f = field + ".tool_calls[" + j + "].function.arguments";
-                    throw invalid("'" + f + "' must be a JSON object encoded as a string.", f);
-                }
-                use.set("input", input);
+                use.set("input", ChatContent.argumentsObject(call.path("function").path("arguments"), field + ".tool_calls[" + j + "].function.arguments"));
             }
         }
         return blocks;
-    }
-
-    private static JsonNode parseObject(String s) {
-        try {
-            JsonNode parsed = Json.parse(s.getBytes(StandardCharsets.UTF_8));
-            return parsed.isObject() ? parsed : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     /** Converse requires alternating roles: consecutive same-role turns are merged. */
@@ -183,24 +165,5 @@ final class BedrockRequestTranslator {
         ObjectNode msg = messages.addObject();
         msg.put("role", role);
         msg.set("content", blocks);
-    }
-
-    static String textOf(JsonNode content, String field) {
-        if (content == null || content.isNull()) return "";
-        if (content.isTextual()) return content.asText();
-        if (content.isArray()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonNode part : content) {
-                if (part.isTextual()) sb.append(part.asText());
-                else if ("text".equals(part.path("type").asText())) sb.append(part.path("text").asText());
-                else throw invalid("Only text parts are supported in '" + field + "'.", field);
-            }
-            return sb.toString();
-        }
-        throw invalid("'" + field + "' must be a string or an array of text parts.", field);
-    }
-
-    static GatewayException invalid(String message, String param) {
-        return new GatewayException(GatewayError.invalidRequest(message, param));
     }
 }

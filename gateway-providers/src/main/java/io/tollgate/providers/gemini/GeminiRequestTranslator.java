@@ -3,11 +3,8 @@ package io.tollgate.providers.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tollgate.core.error.GatewayError;
-import io.tollgate.core.error.GatewayException;
 import io.tollgate.core.model.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.tollgate.providers.openai.ChatContent;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,7 +30,7 @@ final class GeminiRequestTranslator {
             switch (role) {
                 case "system", "developer" -> {
                     if (!system.isEmpty()) system.append("\n\n");
-                    system.append(textOf(m.get("content"), field + ".content"));
+                    system.append(ChatContent.textOf(m.get("content"), field + ".content"));
                 }
                 case "user" -> append(contents, "user", userParts(m.get("content"), field + ".content"));
                 case "assistant" -> append(contents, "model", assistantParts(m, field, toolNames));
@@ -41,15 +38,15 @@ final class GeminiRequestTranslator {
                     String id = m.path("tool_call_id").asText("");
                     String name = toolNames.get(id);
                     if (name == null) {
-                        throw invalid("'" + field + ".tool_call_id' does not match a tool call of an earlier assistant message.", field + ".tool_call_id");
+                        throw ChatContent.invalid("'" + field + ".tool_call_id' does not match a tool call of an earlier assistant message.", field + ".tool_call_id");
                     }
                     ObjectNode fr = Json.object();
                     ObjectNode resp = fr.putObject("functionResponse");
                     resp.put("name", name);
-                    resp.set("response", responseObject(textOf(m.get("content"), field + ".content")));
+                    resp.set("response", responseObject(ChatContent.textOf(m.get("content"), field + ".content")));
                     append(contents, "user", Json.NODES.arrayNode().add(fr));
                 }
-                default -> throw invalid("Unsupported role '" + role + "' for a Gemini model.", field + ".role");
+                default -> throw ChatContent.invalid("Unsupported role '" + role + "' for a Gemini model.", field + ".role");
             }
         }
         if (!system.isEmpty()) {
@@ -70,12 +67,12 @@ final class GeminiRequestTranslator {
         } else if (input != null && input.isArray() && !input.isEmpty()) {
             for (int i = 0; i < input.size(); i++) {
                 if (!input.get(i).isTextual()) {
-                    throw invalid("Gemini embeddings take text: 'input[" + i + "]' must be a string (token arrays are not supported).", "input[" + i + "]");
+                    throw ChatContent.invalid("Gemini embeddings take text: 'input[" + i + "]' must be a string (token arrays are not supported).", "input[" + i + "]");
                 }
                 texts.add(input.get(i));
             }
         } else {
-            throw invalid("'input' must be a string or a non-empty array of strings.", "input");
+            throw ChatContent.invalid("'input' must be a string or a non-empty array of strings.", "input");
         }
         ObjectNode out = Json.object();
         ArrayNode requests = out.putArray("requests");
@@ -114,7 +111,7 @@ final class GeminiRequestTranslator {
                     if (schema.isObject()) gen.set("responseSchema", schema.deepCopy());
                 }
                 case "text" -> { }
-                default -> throw invalid("'response_format.type' must be text, json_object or json_schema.", "response_format.type");
+                default -> throw ChatContent.invalid("'response_format.type' must be text, json_object or json_schema.", "response_format.type");
             }
         }
         return gen;
@@ -127,7 +124,7 @@ final class GeminiRequestTranslator {
             for (int i = 0; i < tools.size(); i++) {
                 JsonNode fn = tools.get(i).path("function");
                 if (!fn.path("name").isTextual()) {
-                    throw invalid("'tools[" + i + "].function.name' must be a string.", "tools[" + i + "].function.name");
+                    throw ChatContent.invalid("'tools[" + i + "].function.name' must be a string.", "tools[" + i + "].function.name");
                 }
                 ObjectNode d = decls.addObject();
                 d.put("name", fn.get("name").asText());
@@ -143,13 +140,13 @@ final class GeminiRequestTranslator {
                 case "auto" -> fcc.put("mode", "AUTO");
                 case "none" -> fcc.put("mode", "NONE");
                 case "required" -> fcc.put("mode", "ANY");
-                default -> throw invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
+                default -> throw ChatContent.invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
             }
         } else if (choice.path("function").path("name").isTextual()) {
             fcc.put("mode", "ANY");
             fcc.putArray("allowedFunctionNames").add(choice.get("function").get("name").asText());
         } else {
-            throw invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
+            throw ChatContent.invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
         }
         out.putObject("toolConfig").set("functionCallingConfig", fcc);
     }
@@ -161,14 +158,14 @@ final class GeminiRequestTranslator {
             parts.addObject().put("text", content.asText());
             return parts;
         }
-        if (!content.isArray()) throw invalid("'" + field + "' must be a string or an array of content parts.", field);
+        if (!content.isArray()) throw ChatContent.invalid("'" + field + "' must be a string or an array of content parts.", field);
         for (int j = 0; j < content.size(); j++) {
             JsonNode part = content.get(j);
             String type = part.path("type").asText();
             switch (type) {
                 case "text" -> parts.addObject().put("text", part.path("text").asText());
                 case "image_url" -> parts.add(image(part.path("image_url").path("url").asText(), field + "[" + j + "].image_url.url"));
-                default -> throw invalid("Content part type '" + type + "' is not supported for Gemini models.", field + "[" + j + "].type");
+                default -> throw ChatContent.invalid("Content part type '" + type + "' is not supported for Gemini models.", field + "[" + j + "].type");
             }
         }
         return parts;
@@ -178,7 +175,7 @@ final class GeminiRequestTranslator {
     private static ObjectNode image(String url, String field) {
         int marker = url.indexOf(";base64,");
         if (!url.startsWith("data:") || marker < 0) {
-            throw invalid("'" + field + "' must be a base64 data: URL for Gemini models (remote image URLs are not fetched).", field);
+            throw ChatContent.invalid("'" + field + "' must be a base64 data: URL for Gemini models (remote image URLs are not fetched).", field);
         }
         ObjectNode part = Json.object();
         part.putObject("inlineData").put("mimeType", url.substring(5, marker)).put("data", url.substring(marker + 8));
@@ -189,7 +186,7 @@ final class GeminiRequestTranslator {
         ArrayNode parts = Json.NODES.arrayNode();
         JsonNode content = m.get("content");
         if (content != null && !content.isNull()) {
-            String text = textOf(content, field + ".content");
+            String text = ChatContent.textOf(content, field + ".content");
             if (!text.isEmpty()) parts.addObject().put("text", text);
         }
         JsonNode calls = m.get("tool_calls");
@@ -200,7 +197,7 @@ final class GeminiRequestTranslator {
                 toolNames.put(call.path("id").asText(""), name);
                 ObjectNode fc = parts.addObject().putObject("functionCall");
                 fc.put("name", name);
-                fc.set("args", parseArguments(call.path("function").path("arguments"), field + ".tool_calls[" + j + "].function.arguments"));
+                fc.set("args", ChatContent.argumentsObject(call.path("function").path("arguments"), field + ".tool_calls[" + j + "].function.arguments"));
             }
         }
         return parts;
@@ -208,26 +205,8 @@ final class GeminiRequestTranslator {
 
     /** Gemini wants an object as the function's response: JSON objects pass, anything else is wrapped. */
     private static ObjectNode responseObject(String text) {
-        try {
-            JsonNode parsed = Json.parse(text.getBytes(StandardCharsets.UTF_8));
-            if (parsed.isObject()) return (ObjectNode) parsed;
-        } catch (IOException ignored) {
-            // plain text result
-        }
-        return Json.object().put("content", text);
-    }
-
-    private static JsonNode parseArguments(JsonNode args, String field) {
-        if (args.isObject()) return args.deepCopy();
-        String s = args.asText("");
-        if (s.isBlank()) return Json.object();
-        try {
-            JsonNode parsed = Json.parse(s.getBytes(StandardCharsets.UTF_8));
-            if (parsed.isObject()) return parsed;
-        } catch (IOException ignored) {
-            // falls through to the 400 below
-        }
-        throw invalid("'" + field + "' must be a JSON object encoded as a string.", field);
+        JsonNode parsed = ChatContent.objectOrNull(text);
+        return parsed != null ? (ObjectNode) parsed : Json.object().put("content", text);
     }
 
     /** Gemini rejects consecutive turns of one role less reliably than it merges them: merge. */
@@ -245,27 +224,8 @@ final class GeminiRequestTranslator {
         c.set("parts", parts);
     }
 
-    static String textOf(JsonNode content, String field) {
-        if (content == null || content.isNull()) return "";
-        if (content.isTextual()) return content.asText();
-        if (content.isArray()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonNode part : content) {
-                if (part.isTextual()) sb.append(part.asText());
-                else if ("text".equals(part.path("type").asText())) sb.append(part.path("text").asText());
-                else throw invalid("Only text parts are supported in '" + field + "'.", field);
-            }
-            return sb.toString();
-        }
-        throw invalid("'" + field + "' must be a string or an array of text parts.", field);
-    }
-
     private static void copyNumber(JsonNode from, String fromField, ObjectNode to, String toField) {
         JsonNode v = from.get(fromField);
         if (v != null && v.isNumber()) to.set(toField, v);
-    }
-
-    static GatewayException invalid(String message, String param) {
-        return new GatewayException(GatewayError.invalidRequest(message, param));
     }
 }
