@@ -105,6 +105,8 @@ class GeminiBedrockIT {
                 {"model":"flash-quota","messages":[{"role":"user","content":"hi"}]}""");
         assertThat(r.statusCode()).isEqualTo(429);
         assertThat(Json.MAPPER.readTree(r.body()).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+        // RetryInfo.retryDelay "48s" in the recorded body
+        assertThat(r.headers().firstValue("retry-after")).hasValue("48");
     }
 
     @Test
