@@ -126,4 +126,60 @@ class GeminiBedrockIT {
                 .withRequestBody(matchingJsonPath("$.inferenceConfig.maxTokens", equalTo("50"))));
         assertThat(r.body()).doesNotContain("aws-secret-xyz");
     }
+
+    @Test
+    void bedrockConverseStreamBinaryFramesBecomeOpenAiChunks() throws Exception {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(frame("messageStart", "{\"role\":\"assistant\"}"));
+        body.writeBytes(frame("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Hel\"}}"));
+        body.writeBytes(frame("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"lo\"}}"));
+        body.writeBytes(frame("contentBlockStop", "{\"contentBlockIndex\":0}"));
+        body.writeBytes(frame("messageStop", "{\"stopReason\":\"end_turn\"}"));
+        body.writeBytes(frame("metadata", "{\"usage\":{\"inputTokens\":9,\"outputTokens\":2,\"totalTokens\":11}}"));
+        upstream.stubFor(post(urlPathMatching("/model/.*/converse-stream")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "application/vnd.amazon.eventstream").withBody(body.toByteArray())
+                .withChunkedDribbleDelay(7, 200)));
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", """
+                {"model":"haiku","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}]}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> data = Arrays.stream(r.body().split("\n")).filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
+        StringBuilder text = new StringBuilder();
+        JsonNode usage = null;
+        for (String d : data.subList(0, data.size() - 1)) {
+            JsonNode c = Json.MAPPER.readTree(d);
+            text.append(c.at("/choices/0/delta/content").asText(""));
+            if (c.path("usage").isObject()) usage = c.get("usage");
+        }
+        assertThat(text.toString()).isEqualTo("Hello");
+        assertThat(usage).isNotNull();
+        assertThat(usage.path("total_tokens").asInt()).isEqualTo(11);
+    }
+
+    /** One AWS event-stream frame (string headers, CRC32s), as Bedrock sends it. */
+    static byte[] frame(String eventType, String json) {
+        java.io.ByteArrayOutputStream h = new java.io.ByteArrayOutputStream();
+        for (String[] kv : new String[][] {{":event-type", eventType}, {":content-type", "application/json"}, {":message-type", "event"}}) {
+            byte[] k = kv[0].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] v = kv[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            h.write(k.length);
+            h.writeBytes(k);
+            h.write(7);
+            h.write(v.length >> 8);
+            h.write(v.length & 0xFF);
+            h.writeBytes(v);
+        }
+        byte[] hb = h.toByteArray();
+        byte[] pb = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int total = 16 + hb.length + pb.length;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(total);
+        b.putInt(total).putInt(hb.length);
+        java.util.zip.CRC32 prelude = new java.util.zip.CRC32();
+        prelude.update(b.array(), 0, 8);
+        b.putInt((int) prelude.getValue()).put(hb).put(pb);
+        java.util.zip.CRC32 message = new java.util.zip.CRC32();
+        message.update(b.array(), 0, total - 4);
+        b.putInt((int) message.getValue());
+        return b.array();
+    }
 }
