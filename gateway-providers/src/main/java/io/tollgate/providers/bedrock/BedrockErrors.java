@@ -32,7 +32,8 @@ final class BedrockErrors {
         String type = (colon >= 0 ? rawType.substring(0, colon) : rawType).toLowerCase(Locale.ROOT);
         String detail = "Bedrock " + status + (rawType.isEmpty() ? "" : " " + (colon >= 0 ? rawType.substring(0, colon) : rawType))
                 + (message.isEmpty() ? "" : ": " + message);
-        if (status == 429 || type.equals("throttlingexception")) {
+        // ModelNotReadyException arrives as a 429 but is the model warming up, not the account's quota
+        if ((status == 429 && !type.equals("modelnotreadyexception")) || type.equals("throttlingexception")) {
             return GatewayError.upstream(ErrorCode.RATE_LIMIT_EXCEEDED, "Bedrock throttled the request; try again later.", FailureClass.RATE_LIMIT, null);
         }
         if (status >= 500 || type.equals("serviceunavailableexception") || type.equals("modelnotreadyexception")

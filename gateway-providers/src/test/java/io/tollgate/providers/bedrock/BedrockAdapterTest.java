@@ -157,7 +157,7 @@ class BedrockAdapterTest {
                     assertThat(e.status()).isEqualTo(429);
                 });
         assertThat(error(503, "ServiceUnavailableException", "busy").failure()).isEqualTo(FailureClass.SERVER_ERROR);
-        assertThat(error(429, "ModelNotReadyException", "warming").failure()).isEqualTo(FailureClass.RATE_LIMIT);
+        assertThat(error(429, "ModelNotReadyException", "warming").failure()).isEqualTo(FailureClass.SERVER_ERROR);
         assertThat(error(424, "ModelNotReadyException", "warming").failure()).isEqualTo(FailureClass.SERVER_ERROR);
         assertThat(error(500, null, "x").status()).isEqualTo(502);
         GatewayError ctx = error(400, "ValidationException", "Input is too long for requested model.");
