@@ -83,7 +83,7 @@ class FeaturesIT {
              "choices":[{"index":0,"message":{"role":"assistant","content":"Hello!"},"finish_reason":"stop"}],
              "usage":{"prompt_tokens":1000,"completion_tokens":500,"total_tokens":1500}}""";
 
-    static HttpResponse<String> post(String key, String json, String... headers) throws Exception {
+    static HttpResponse<String> call(String key, String json, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
                 .header("authorization", "Bearer " + key).header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         for (int i = 0; i < headers.length; i += 2) {
@@ -95,12 +95,12 @@ class FeaturesIT {
     @Test
     void rpmLimitAnswers429WithRetryAfterAndOpenAiHeaders() throws Exception {
         String body = "{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"rate\"}]}";
-        HttpResponse<String> first = post("tg-limited", body);
+        HttpResponse<String> first = call("tg-limited", body);
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).hasValue("2");
         assertThat(first.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("1");
-        assertThat(post("tg-limited", body).statusCode()).isEqualTo(200);
-        HttpResponse<String> third = post("tg-limited", body);
+        assertThat(call("tg-limited", body).statusCode()).isEqualTo(200);
+        HttpResponse<String> third = call("tg-limited", body);
         assertThat(third.statusCode()).isEqualTo(429);
         assertThat(Json.MAPPER.readTree(third.body()).path("error").path("code").asText()).isEqualTo("rate_limit_exceeded");
         assertThat(Long.parseLong(third.headers().firstValue("retry-after").orElseThrow())).isBetween(1L, 60L);
@@ -111,7 +111,7 @@ class FeaturesIT {
     void costIsMeteredIntoTheHeaderTheLedgerAndTheSpendReport() throws Exception {
         upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200).withHeader("content-type", "application/json").withBody(COMPLETION)));
 
-        HttpResponse<String> r = post(GatewayExtension.KEY, "{\"model\":\"priced\",\"messages\":[{\"role\":\"user\",\"content\":\"cost\"}]}",
+        HttpResponse<String> r = call(GatewayExtension.KEY, "{\"model\":\"priced\",\"messages\":[{\"role\":\"user\",\"content\":\"cost\"}]}",
                 "x-gateway-user", "alice", "x-gateway-tags", "feature=search");
 
         assertThat(r.statusCode()).isEqualTo(200);
@@ -139,7 +139,7 @@ class FeaturesIT {
         int status = 200;
         String body = "";
         for (int i = 0; i < 4 && status == 200; i++) {
-            HttpResponse<String> r = post("tg-poor", "{\"model\":\"priced\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"spend\"}]}");
+            HttpResponse<String> r = call("tg-poor", "{\"model\":\"priced\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"spend\"}]}");
             status = r.statusCode();
             body = r.body();
         }
@@ -150,20 +150,22 @@ class FeaturesIT {
     @Test
     void repeatedRequestsAreServedFromCacheIncludingAsAStream() throws Exception {
         String body = "{\"model\":\"mock-chat\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"cache me\"}]}";
-        HttpResponse<String> miss = post(GatewayExtension.KEY, body);
-        HttpResponse<String> hit = post(GatewayExtension.KEY, body);
+        HttpResponse<String> miss = call(GatewayExtension.KEY, body);
+        HttpResponse<String> hit = call(GatewayExtension.KEY, body);
         assertThat(miss.headers().firstValue("x-gateway-cache")).hasValue("miss");
         assertThat(hit.headers().firstValue("x-gateway-cache")).hasValue("hit");
         assertThat(Json.MAPPER.readTree(hit.body()).path("choices")).isEqualTo(Json.MAPPER.readTree(miss.body()).path("choices"));
-        assertThat(post(GatewayExtension.KEY, body, "x-gateway-cache", "no-cache").headers().firstValue("x-gateway-cache")).hasValue("bypass");
+        assertThat(call(GatewayExtension.KEY, body, "x-gateway-cache", "no-cache").headers().firstValue("x-gateway-cache")).hasValue("bypass");
 
         // The same question streamed is replayed from the cached answer as valid SSE, parsed by the official SDK.
-        try (OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey(GatewayExtension.KEY).maxRetries(0).build();
-             StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
-                     .model("mock-chat").temperature(0.0).addUserMessage("cache me").build())) {
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey(GatewayExtension.KEY).maxRetries(0).build();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                .model("mock-chat").temperature(0.0).addUserMessage("cache me").build())) {
             StringBuilder text = new StringBuilder();
             stream.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
             assertThat(text.toString()).isEqualTo(Json.MAPPER.readTree(miss.body()).path("choices").get(0).path("message").path("content").asText());
+        } finally {
+            client.close();
         }
     }
 
@@ -171,7 +173,7 @@ class FeaturesIT {
     void promptVersionsAreRenderedBeforeTheClientsMessages() throws Exception {
         upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200).withHeader("content-type", "application/json").withBody(COMPLETION)));
 
-        HttpResponse<String> r = post(GatewayExtension.KEY, """
+        HttpResponse<String> r = call(GatewayExtension.KEY, """
                 {"prompt":{"id":"greeter","label":"production","variables":{"company":"Acme <Corp>"}},
                  "messages":[{"role":"user","content":"hello"}]}""");
 
@@ -183,7 +185,7 @@ class FeaturesIT {
         assertThat(sent.path("messages").get(0).path("content").asText()).isEqualTo("You greet for Acme <Corp>. Say \"hi\" & smile.");
         assertThat(sent.path("messages").get(1).path("content").asText()).isEqualTo("hello");
 
-        HttpResponse<String> missing = post(GatewayExtension.KEY, "{\"prompt\":{\"id\":\"greeter\",\"label\":\"production\"},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        HttpResponse<String> missing = call(GatewayExtension.KEY, "{\"prompt\":{\"id\":\"greeter\",\"label\":\"production\"},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(missing.body()).contains("company");
     }
