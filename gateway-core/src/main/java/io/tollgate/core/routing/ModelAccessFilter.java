@@ -11,6 +11,7 @@ import io.tollgate.core.filter.GatewayFilter;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves the alias the client asked for and checks the key may use it: 400 without a model, 404
@@ -22,9 +23,20 @@ public final class ModelAccessFilter implements GatewayFilter {
     /** The resolved route of the request, for {@link ModelRouter}. */
     public static final AttrKey<Route> ROUTE = AttrKey.of("routing.route");
 
-    private final Routes routes;
+    private final GatewayConfig config;
+    private final @Nullable Routes routes;
 
     public ModelAccessFilter(Routes routes) {
+        this(routes.config(), routes);
+    }
+
+    /**
+     * With {@code routes} null (no provider adapters on the class path: gateway-core used alone, as in
+     * other features' chain tests) aliases are checked against {@code models:} only and the router
+     * resolves the route itself.
+     */
+    public ModelAccessFilter(GatewayConfig config, @Nullable Routes routes) {
+        this.config = config;
         this.routes = routes;
     }
 
@@ -35,24 +47,26 @@ public final class ModelAccessFilter implements GatewayFilter {
             return FilterDecision.reject(GatewayError.invalidRequest(
                     "Missing required field 'model': name one of the models GET /v1/models lists.", "model"));
         }
-        Route route = routes.route(alias);
-        if (route == null) {
+        if (!config.models().containsKey(alias)) {
             return FilterDecision.reject(GatewayError.modelNotFound(alias));
         }
         if (!ex.principal().mayUse(alias)) {
             return FilterDecision.reject(GatewayError.modelNotAllowed(alias));
         }
-        if (!route.anyEnabled()) {
-            return FilterDecision.reject(disabled(route));
+        Route route = routes == null ? null : routes.route(alias);
+        if (route != null) {
+            if (!route.anyEnabled()) {
+                return FilterDecision.reject(disabled(route));
+            }
+            ex.attr(ROUTE, route);
         }
-        ex.attr(ROUTE, route);
         ex.record().alias(alias);
         return FilterDecision.proceed();
     }
 
     private GatewayError disabled(Route route) {
         String missing = route.targets().stream().map(Target::provider).distinct().map(name -> {
-            ProviderConfig pc = routes.config().providers().get(name);
+            ProviderConfig pc = config.providers().get(name);
             String type = pc == null ? name : pc.type();
             String env = type.toUpperCase(Locale.ROOT).replace('-', '_') + "_API_KEY";
             return "providers." + name + ".api-key (usually ${" + env + "})";

@@ -12,6 +12,8 @@ import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.filter.ResponseSink;
 import io.tollgate.core.filter.Terminal;
 import io.tollgate.core.filter.Ticker;
+import io.tollgate.core.model.ApiKind;
+import io.tollgate.core.model.GatewayRequest;
 import io.tollgate.core.model.GatewayResponse;
 import io.tollgate.core.model.Headers;
 import io.tollgate.core.model.MutableHeaders;
@@ -89,7 +91,10 @@ public final class ModelRouter implements Terminal {
 
     @Override
     public void handle(Exchange ex, ResponseSink sink) {
-        Route route = ex.attr(ModelAccessFilter.ROUTE);
+        Route resolved = ex.attr(ModelAccessFilter.ROUTE);
+        // the filter resolved and checked the alias; use this router's own route for it (the same
+        // object unless the server built the router's routes itself, e.g. with another price table)
+        Route route = resolved == null ? null : Objects.requireNonNullElse(routes.route(resolved.alias()), resolved);
         if (route == null) {   // model-access disabled: resolve here, without the permission check
             String alias = ex.request().model();
             route = alias.isEmpty() ? null : routes.route(alias);
@@ -153,7 +158,7 @@ public final class ModelRouter implements Terminal {
             List<Target> servable = route.servable(ex.api());
             if (servable.isEmpty()) {
                 finish(route.anyEnabled()
-                        ? GatewayError.invalidRequest("The model '" + route.alias() + "' has no provider that serves " + ex.api() + ".", "model")
+                        ? GatewayError.invalidRequest("The model '" + route.alias() + "' has no provider that serves " + ex.api().path() + ".", "model")
                         : GatewayError.of(ErrorCode.NO_HEALTHY_UPSTREAM, "None of the providers of model '" + route.alias()
                                 + "' (" + route.providerNames() + ") is enabled: their credentials are missing."));
                 return;
@@ -220,9 +225,13 @@ public final class ModelRouter implements Terminal {
             ex.record().provider(t.provider());
             ex.record().upstreamModel(t.model());
             ex.record().attempts(attempts);
+            GatewayRequest canonical = ex.request();
+            if (Route.apiFor(t, canonical.api()) != canonical.api()) {
+                canonical = canonical.withApi(ApiKind.CHAT_COMPLETIONS);   // /v1/messages to a chat-only provider
+            }
             UpstreamRequest request;
             try {
-                request = t.adapter().toUpstream(ex.request(), t.model());
+                request = t.adapter().toUpstream(canonical, t.model());
             } catch (GatewayException e) {
                 release(t, Outcome.NEUTRAL, 0);
                 finish(e.error());
@@ -234,7 +243,7 @@ public final class ModelRouter implements Terminal {
                 return;
             }
             UpstreamTransport local = t.adapter().localTransport();
-            Attempt a = new Attempt(t, ticker.read());
+            Attempt a = new Attempt(t, canonical, ticker.read());
             current = a;
             UpstreamCall call;
             try {
@@ -300,16 +309,13 @@ public final class ModelRouter implements Terminal {
             ex.responseHeaders().set("x-gateway-attempts", Integer.toString(attempts));
         }
 
-        /** The client went away: stop the attempt in flight and schedule nothing more. */
+        /** The client went away: stop the attempt in flight and schedule nothing more (no answer is sent). */
         void cancel() {
             Attempt a = current;
             if (a != null && !a.done) {
                 a.abort();
             }
-            if (!finished) {
-                finish(new GatewayError(499, "client_closed_request", "invalid_request_error",
-                        "The client closed the request before the answer was complete.", null, FailureClass.NONE, null));
-            }
+            finished = true;   // nobody to answer: the chain completes the request as cancelled
         }
 
         private enum Mode { ERROR, UNARY, STREAM }
@@ -318,6 +324,7 @@ public final class ModelRouter implements Terminal {
         private final class Attempt implements UpstreamListener, ChunkSink {
 
             final Target target;
+            final GatewayRequest request;
             final long sentNanos;
             private @Nullable UpstreamCall call;
             private boolean done;
@@ -331,8 +338,9 @@ public final class ModelRouter implements Terminal {
             private @Nullable StreamTranslator translator;
             private long firstTokenLatency = -1;
 
-            Attempt(Target target, long sentNanos) {
+            Attempt(Target target, GatewayRequest request, long sentNanos) {
                 this.target = target;
+                this.request = request;
                 this.sentNanos = sentNanos;
             }
 
@@ -359,9 +367,9 @@ public final class ModelRouter implements Terminal {
                 this.headers = headers;
                 if (status < 200 || status >= 300) {
                     mode = Mode.ERROR;
-                } else if (ex.request().stream()) {
+                } else if (request.stream()) {
                     mode = Mode.STREAM;
-                    translator = target.adapter().streamTranslator(ex.request());
+                    translator = target.adapter().streamTranslator(request);
                 } else {
                     mode = Mode.UNARY;
                 }
@@ -424,7 +432,7 @@ public final class ModelRouter implements Terminal {
                     case UNARY -> {
                         GatewayResponse response;
                         try {
-                            response = target.adapter().fromUpstream(ex.request(), status, headers, body.toByteArray());
+                            response = target.adapter().fromUpstream(request, status, headers, body.toByteArray());
                         } catch (RuntimeException e) {
                             unreadable(e);
                             return;
@@ -504,9 +512,14 @@ public final class ModelRouter implements Terminal {
             }
 
             private void unreadable(RuntimeException e) {
-                log.warn("provider {} sent an answer the adapter could not read for {}", target.provider(), ex.requestId(), e);
-                GatewayError error = GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
-                        "Upstream '" + target.provider() + "' sent an answer the gateway could not read.", FailureClass.SERVER_ERROR, null);
+                GatewayError error;
+                if (e instanceof GatewayException ge) {
+                    error = ge.error();   // the adapter classified it itself
+                } else {
+                    log.warn("provider {} sent an answer the adapter could not read for {}", target.provider(), ex.requestId(), e);
+                    error = GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
+                            "Upstream '" + target.provider() + "' sent an answer the gateway could not read.", FailureClass.SERVER_ERROR, null);
+                }
                 if (started) {
                     failAfterStart(error);
                 } else {

@@ -14,7 +14,22 @@ public record Route(String alias, ModelConfig config, List<Target> targets, Rout
 
     /** Targets whose provider has its credentials and can serve {@code api}, in config order. */
     public List<Target> servable(ApiKind api) {
-        return targets.stream().filter(t -> t.adapter().isEnabled() && t.adapter().supports(api)).toList();
+        return targets.stream().filter(t -> t.adapter().isEnabled() && apiFor(t, api) != null).toList();
+    }
+
+    /**
+     * The API {@code t} is called with for a client request on {@code api}: {@code api} itself when the
+     * provider speaks it; chat for a {@code /v1/messages} request to a chat-only provider (the
+     * canonical body is chat already; the response encoder translates back); null when it cannot serve it.
+     */
+    static @org.jspecify.annotations.Nullable ApiKind apiFor(Target t, ApiKind api) {
+        if (t.adapter().supports(api)) {
+            return api;
+        }
+        if (api == ApiKind.MESSAGES && t.adapter().supports(ApiKind.CHAT_COMPLETIONS)) {
+            return ApiKind.CHAT_COMPLETIONS;
+        }
+        return null;
     }
 
     /** True when at least one target's provider is enabled. */

@@ -2,7 +2,6 @@ package io.tollgate.core.routing;
 
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.ModelConfig;
-import io.tollgate.core.config.PriceConfig;
 import io.tollgate.core.config.TargetConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.filter.Ticker;
@@ -12,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +33,7 @@ public final class Routes {
 
     /**
      * The routes of {@code config}: providers from the class path's factories, prices from
-     * {@code pricing:}. The last built instance is reused for the same config object, so the filter and
+     * {@link RoutingPrices} ({@code pricing:}, then any installed table). The last built instance is reused for the same config object, so the filter and
      * the router of one config version share adapters and strategy state.
      */
     public static Routes of(GatewayConfig config, FilterServices services) {
@@ -42,6 +42,11 @@ public final class Routes {
 
     /** Builds routes from explicit parts (tests; a server that passes metering's full price table). */
     public static Routes build(GatewayConfig config, Providers providers, FilterServices services, PriceLookup prices) {
+        return build(config, providers, services, prices, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** With the random source least-latency explores with (tests pass a seeded one). */
+    public static Routes build(GatewayConfig config, Providers providers, FilterServices services, PriceLookup prices, DoubleSupplier random) {
         RoutingState state = RoutingState.of(services);
         Ticker ticker = services.ticker();
         Map<String, Route> routes = new LinkedHashMap<>();
@@ -58,20 +63,12 @@ public final class Routes {
             RoutingStrategy strategy = switch (m.routing()) {
                 case FALLBACK -> new FallbackStrategy();
                 case WEIGHTED -> new WeightedStrategy(targets.size());
-                case LEAST_LATENCY -> new LeastLatencyStrategy(ticker, () -> ThreadLocalRandom.current().nextDouble());
+                case LEAST_LATENCY -> new LeastLatencyStrategy(ticker, random);
                 case LOWEST_COST -> new LowestCostStrategy(prices);
             };
             routes.put(e.getKey(), new Route(e.getKey(), m, targets, strategy));
         }
         return new Routes(config, providers, routes);
-    }
-
-    /** Prices from {@code pricing:} (input + output per 1M tokens); models not listed are unknown. */
-    public static PriceLookup configPrices(GatewayConfig config) {
-        return (provider, model) -> {
-            PriceConfig p = config.pricing().get(model);
-            return p == null ? Double.POSITIVE_INFINITY : p.input() + p.output();
-        };
     }
 
     public @Nullable Route route(String alias) {
@@ -97,7 +94,7 @@ public final class Routes {
         synchronized Routes get(GatewayConfig config, FilterServices services) {
             Routes r = latest;
             if (r == null || r.config != config) {
-                r = build(config, Providers.load(config, services), services, configPrices(config));
+                r = build(config, Providers.load(config, services), services, RoutingPrices.of(services).lookup(config));
                 latest = r;
             }
             return r;

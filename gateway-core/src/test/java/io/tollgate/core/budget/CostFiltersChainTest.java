@@ -45,7 +45,8 @@ class CostFiltersChainTest {
         assertThat(factories).extracting(FilterFactory::type).contains("rate-limit", "budget");
         services.shared(CostEstimator.class, () -> BudgetFilterTest.ESTIMATOR);
 
-        GatewayConfig config = config().key("k", null, limits(1, null), budget(10.0, Period.DAILY), null).build();
+        // the alias the request names must exist: ServiceLoader also finds routing's model-access filter
+        GatewayConfig config = config().model("chat", null, null).key("k", null, limits(1, null), budget(10.0, Period.DAILY), null).build();
         Terminal router = (ex, sink) -> {
             ex.record().costUsd(0.25);
             sink.unary(GatewayResponse.json(200, Json.object(), null));

@@ -287,7 +287,7 @@ class ModelRouterTest {
         h.transport.calls.getFirst().cancelled = false;   // a late answer from the transport is ignored
         h.transport.calls.getFirst().head(500).body("x").end();
         assertThat(h.transport.sent).containsExactly("a");
-        assertThat(sink.events).containsExactly("fail 499 client_closed_request");
+        assertThat(sink.events).isEmpty();   // the chain completes a cancelled request itself
         assertThat(h.counter("gateway.upstream.attempts", "provider", "a", "outcome", "cancelled")).isEqualTo(1);
     }
 
@@ -303,7 +303,7 @@ class ModelRouterTest {
         h.runPending();
 
         assertThat(h.transport.sent).containsExactly("a");
-        assertThat(sink.events).containsExactly("fail 499 client_closed_request");
+        assertThat(sink.events).isEmpty();   // the chain completes a cancelled request itself
     }
 
     @Test
@@ -391,5 +391,72 @@ class ModelRouterTest {
 
         assertThat(h.unary().events).containsExactly("unary 200");
         assertThat(h.transport.sent).containsExactly("a", "b");
+    }
+
+    @Test
+    void messagesRequestGoesToAChatOnlyProviderAsCanonicalChatAndSkipsProvidersThatServeNeither() {
+        h.route(model(FALLBACK, 2, target("embed", "e-1"), target("chat", "gpt-a")));
+        h.adapters.get("embed").apis = java.util.Set.of(io.tollgate.core.model.ApiKind.EMBEDDINGS);
+        h.adapters.get("chat").apis = java.util.Set.of(io.tollgate.core.model.ApiKind.CHAT_COMPLETIONS);
+        h.transport.on("chat", unary(200, OK));
+        com.fasterxml.jackson.databind.node.ObjectNode body = io.tollgate.core.model.Json.object().put("model", "chat");
+        body.putArray("messages").addObject().put("role", "user").put("content", "hi");
+        DefaultExchange ex = io.tollgate.core.testing.TestExchange.of(io.tollgate.core.model.GatewayRequest.of(io.tollgate.core.model.ApiKind.MESSAGES, body),
+                io.tollgate.core.model.MutableHeaders.of(), h.ticker);
+
+        assertThat(h.run(ex).events).containsExactly("unary 200");
+        assertThat(h.transport.sent).containsExactly("chat");
+        assertThat(h.adapters.get("chat").lastApi).isEqualTo(io.tollgate.core.model.ApiKind.CHAT_COMPLETIONS);
+    }
+
+    @Test
+    void whileEveryTargetCoolsDownAfter429sRequestsGet503WithRetryAfterAndNoUpstreamCall() {
+        h.route(model(FALLBACK, 1, target("a", "gpt-a")));
+        h.transport.on("a", unary(429, "slow down", "retry-after", "30"));
+        assertThat(h.unary().events).containsExactly("fail 429 rate_limit_exceeded");
+
+        h.ticker.advance(Duration.ofSeconds(10));
+        RecordingSink sink = h.unary();
+
+        assertThat(sink.events).containsExactly("fail 503 no_healthy_upstream");
+        assertThat(sink.error.retryAfter()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(h.transport.sent).containsExactly("a");
+    }
+
+    @Test
+    void slowAnswersOpenTheBreakerAndTrafficMovesToTheFallback() {
+        BreakerConfig slow = new BreakerConfig(50.0, 50.0, Duration.ofSeconds(1), 4, 4, Duration.ofSeconds(30), 1);
+        h.route(model(FALLBACK, new RetryConfig(1, null, null), null, slow, target("a", "gpt-a"), target("b", "gpt-b")));
+        h.transport.on("a", unary(Duration.ofSeconds(2), 200, OK)).on("b", unary(200, OK));
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(h.unary().events).containsExactly("unary 200");   // slow but successful
+        }
+        h.unary();
+
+        assertThat(h.transport.sent).containsExactly("a", "a", "a", "a", "b");
+        assertThat(h.gauge("gateway.circuit.breaker.state", "provider", "a", "model", "gpt-a")).isEqualTo(1.0);
+    }
+
+    @Test
+    void anAdapterThatCannotReadA2xxAnswerFailsTheAttemptWithItsOwnErrorAndFallsOver() {
+        h.route(model(FALLBACK, 2, target("a", "gpt-a"), target("b", "gpt-b")));
+        h.transport.on("a", unary(200, "<html>not json</html>")).on("b", unary(200, OK));
+        h.adapters.put("a", new PassthroughAdapter("a") {
+            @Override
+            public GatewayResponse fromUpstream(io.tollgate.core.model.GatewayRequest request, int status, io.tollgate.core.model.Headers headers, byte[] body) {
+                throw new io.tollgate.core.error.GatewayException(io.tollgate.core.error.GatewayError.upstream(
+                        io.tollgate.core.error.ErrorCode.UPSTREAM_ERROR, "not JSON", FailureClass.SERVER_ERROR, null));
+            }
+        });
+        h.route(model(FALLBACK, 2, target("a", "gpt-a"), target("b", "gpt-b")));
+
+        assertThat(h.unary().events).containsExactly("unary 200");
+        assertThat(h.transport.sent).containsExactly("a", "b");
+
+        h.route(model(FALLBACK, 1, target("a", "gpt-a")));
+        RecordingSink sink = h.unary();
+        assertThat(sink.events).containsExactly("fail 502 upstream_error");
+        assertThat(sink.error.message()).isEqualTo("not JSON");
     }
 }

@@ -26,21 +26,26 @@ import java.time.Duration;
  * {@code http://<name>.test/v1/chat/completions}; answers come back as-is; SSE via {@link SseDecoder};
  * an SSE event whose data has an {@code "error"} object is reported as an in-stream error.
  */
-final class PassthroughAdapter implements ProviderAdapter {
+class PassthroughAdapter implements ProviderAdapter {
 
     private final String name;
     volatile boolean enabled = true;
+    /** APIs served; null = all. */
+    volatile java.util.Set<ApiKind> apis;
+    /** The API of the last request translated. */
+    volatile ApiKind lastApi;
 
     PassthroughAdapter(String name) {
         this.name = name;
     }
 
     @Override public String name() { return name; }
-    @Override public boolean supports(ApiKind api) { return true; }
+    @Override public boolean supports(ApiKind api) { return apis == null || apis.contains(api); }
     @Override public boolean isEnabled() { return enabled; }
 
     @Override
     public UpstreamRequest toUpstream(GatewayRequest request, String upstreamModel) {
+        lastApi = request.api();
         ObjectNode body = request.json().deepCopy().put("model", upstreamModel);
         return UpstreamRequest.post(URI.create("http://" + name + ".test/v1/chat/completions"),
                 MutableHeaders.of("authorization", "Bearer sk-" + name, "content-type", "application/json"), Json.bytes(body));

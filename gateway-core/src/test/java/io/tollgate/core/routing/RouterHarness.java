@@ -65,7 +65,7 @@ final class RouterHarness {
             adapters.computeIfAbsent(t.provider(), PassthroughAdapter::new);
         }
         GatewayConfig config = new GatewayConfig(null, null, providers, Map.of("chat", chat), null, null, null, null, null, null, null, null);
-        Routes routes = Routes.build(config, new Providers(new LinkedHashMap<>(adapters)), services, prices);
+        Routes routes = Routes.build(config, new Providers(new LinkedHashMap<>(adapters)), services, prices, new java.util.Random(42)::nextDouble);
         router = new ModelRouter(routes, services, transport, (delay, task) -> {
             delays.add(delay);
             pending.add(task);
