@@ -213,4 +213,25 @@ class FeaturesIT {
         assertThat(result.path("errorStatus").asInt()).isEqualTo(404);
         assertThat(result.path("errorType").asText()).isEqualTo("not_found_error");
     }
+
+    @Test
+    void keysCreatedThroughTheAdminApiAreUsableOnceAndLimited() throws Exception {
+        HttpResponse<String> created = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/admin/keys"))
+                .header("authorization", "Bearer " + GatewayExtension.ADMIN_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"runtime-key\",\"models\":[\"mock-chat\"],\"limits\":{\"rpm\":1}}")));
+        assertThat(created.statusCode()).isEqualTo(201);
+        String key = Json.MAPPER.readTree(created.body()).path("key").asText();
+        assertThat(key).startsWith("tg-");
+
+        String body = "{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"runtime\"}]}";
+        assertThat(call(key, body).statusCode()).isEqualTo(200);
+        assertThat(call(key, body).statusCode()).as("the key's own rpm: 1").isEqualTo(429);
+
+        HttpResponse<String> listed = gateway.get("/admin/keys", GatewayExtension.ADMIN_KEY);
+        assertThat(listed.body()).contains("runtime-key").doesNotContain(key);
+        HttpResponse<String> revoked = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/admin/keys/runtime-key"))
+                .header("authorization", "Bearer " + GatewayExtension.ADMIN_KEY).DELETE());
+        assertThat(revoked.statusCode()).isBetween(200, 204);
+        assertThat(call(key, body).statusCode()).isEqualTo(401);
+    }
 }
