@@ -17,15 +17,14 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.tollgate.core.model.Json;
 import io.tollgate.server.testing.GatewayExtension;
-import java.io.File;
+import io.tollgate.server.testing.NodeScript;
+import java.util.Map;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -192,17 +191,8 @@ class FeaturesIT {
 
     @Test
     void anthropicSdkOnMessagesReachesAnOpenAiShapedProvider() throws Exception {
-        File dir = new File("src/test/node");
-        assertThat(new File(dir, "node_modules/@anthropic-ai/sdk")).as("npm packages: run .ci/services.sh").exists();
-        ProcessBuilder pb = new ProcessBuilder("node", "anthropic-client.mjs").directory(dir).redirectErrorStream(true);
-        pb.environment().put("TOLLGATE_BASE_URL", gateway.baseUrl());
-        pb.environment().put("TOLLGATE_KEY", GatewayExtension.KEY);
-        pb.environment().put("TOLLGATE_MODEL", "mock-chat");
-        Process p = pb.start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
-        JsonNode result = Json.MAPPER.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+        JsonNode result = NodeScript.run("anthropic-client.mjs", "@anthropic-ai/sdk", Map.of("TOLLGATE_BASE_URL", gateway.baseUrl(),
+                "TOLLGATE_KEY", GatewayExtension.KEY, "TOLLGATE_MODEL", "mock-chat"));
         assertThat(result.path("plainType").asText()).isEqualTo("message");
         assertThat(result.path("plainText").asText()).startsWith("Mock answer");
         assertThat(result.path("plainStop").asText()).isEqualTo("end_turn");
