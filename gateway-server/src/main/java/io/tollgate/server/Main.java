@@ -67,7 +67,7 @@ public final class Main {
             err.println(file + ": no such file");
             return 1;
         }
-        ConfigLoader.LoadResult result = ConfigLoader.load(file);
+        ConfigLoader.LoadResult result = checked(ConfigLoader.load(file));
         if (result.isValid()) {
             GatewayConfig c = result.config();
             out.println(file + ": OK (" + c.providers().size() + " providers, " + c.models().size() + " models, " + c.keys().size() + " keys)");
@@ -80,8 +80,22 @@ public final class Main {
         return 1;
     }
 
+    /** Beyond the file's shape: every provider's type exists and its settings are accepted by its adapter. */
+    static ConfigLoader.LoadResult checked(ConfigLoader.LoadResult result) {
+        if (!result.isValid()) {
+            return result;
+        }
+        try (var services = new io.tollgate.core.filter.DefaultFilterServices(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                io.tollgate.core.filter.Ticker.system(), java.time.Clock.systemUTC())) {
+            io.tollgate.core.routing.Providers.load(result.config(), services);
+            return result;
+        } catch (io.tollgate.core.config.ConfigException e) {
+            return new ConfigLoader.LoadResult(null, List.of(new ConfigProblem("", 0, e.getMessage())));
+        }
+    }
+
     private static int serve(Path file, String host, String port) throws Exception {
-        ConfigLoader.LoadResult result = ConfigLoader.load(file);
+        ConfigLoader.LoadResult result = checked(ConfigLoader.load(file));
         if (!result.isValid()) {
             System.err.println(file + ": cannot start, " + result.problems().size() + " problem(s)");
             result.problems().forEach(p -> System.err.println("  " + p));

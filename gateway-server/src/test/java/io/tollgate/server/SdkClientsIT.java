@@ -16,9 +16,8 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.tollgate.core.model.Json;
 import io.tollgate.server.testing.GatewayExtension;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import io.tollgate.server.testing.NodeScript;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,17 +95,8 @@ class SdkClientsIT {
 
     @Test
     void nodeOpenAiPackage() throws Exception {
-        File dir = new File("src/test/node");
-        assertThat(new File(dir, "node_modules/openai")).as("npm packages for the SDK tests: run .ci/services.sh or npm ci in " + dir).exists();
-        ProcessBuilder pb = new ProcessBuilder("node", "openai-client.mjs").directory(dir).redirectErrorStream(true);
-        pb.environment().put("TOLLGATE_BASE_URL", gateway.baseUrl() + "/v1");
-        pb.environment().put("TOLLGATE_KEY", GatewayExtension.KEY);
-        pb.environment().put("TOLLGATE_MODEL", "mock-chat");
-        Process p = pb.start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
-        JsonNode result = Json.MAPPER.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+        JsonNode result = NodeScript.run("openai-client.mjs", "openai", Map.of("TOLLGATE_BASE_URL", gateway.baseUrl() + "/v1",
+                "TOLLGATE_KEY", GatewayExtension.KEY, "TOLLGATE_MODEL", "mock-chat"));
         assertThat(result.path("plainContent").asText()).isNotBlank();
         assertThat(result.path("plainUsage").path("total_tokens").asInt()).isPositive();
         assertThat(result.path("streamContent").asText()).isNotBlank();

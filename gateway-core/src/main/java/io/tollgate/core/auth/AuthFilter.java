@@ -1,6 +1,7 @@
 package io.tollgate.core.auth;
 
 import io.tollgate.core.error.GatewayError;
+import io.tollgate.core.filter.AttrKey;
 import io.tollgate.core.filter.Exchange;
 import io.tollgate.core.filter.FilterDecision;
 import io.tollgate.core.filter.GatewayFilter;
@@ -16,6 +17,13 @@ import org.jspecify.annotations.Nullable;
  * {@link Principal#ANONYMOUS}.
  */
 public final class AuthFilter implements GatewayFilter {
+
+    /**
+     * The key that authenticated the request, for the filters that enforce its limits, budget and
+     * cost cap: config keys and keys created through the admin API alike.
+     */
+    public static final AttrKey<VirtualKey> VIRTUAL_KEY = AttrKey.of("auth.key");
+
 
     private final @Nullable KeyStore keys;
 
@@ -42,6 +50,7 @@ public final class AuthFilter implements GatewayFilter {
             return FilterDecision.reject(GatewayError.invalidApiKey());
         }
         ex.principal(k.principal());
+        ex.attr(VIRTUAL_KEY, k);
         return FilterDecision.proceed();
     }
 

@@ -2,6 +2,8 @@ package io.tollgate.core.budget;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
+import io.tollgate.core.auth.AuthFilter;
+import io.tollgate.core.auth.VirtualKey;
 import io.tollgate.core.config.BudgetConfig;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.KeyConfig;
@@ -65,11 +67,15 @@ final class BudgetFilter implements GatewayFilter {
 
     List<Applied> budgets(Exchange ex, Instant now) {
         List<Applied> list = new ArrayList<>(3);
+        // The authenticated key (config or admin API); the config map covers chains without the auth filter.
+        VirtualKey authenticated = ex.attr(AuthFilter.VIRTUAL_KEY);
         KeyConfig key = keys.get(ex.principal().keyId());
-        if (key != null && key.budget() != null) {
-            list.add(new Applied(BudgetWindow.of(BudgetScope.KEY, key.id(), key.budget().period(), now), key.budget()));
+        BudgetConfig keyBudget = authenticated != null ? authenticated.budget() : key != null ? key.budget() : null;
+        if (keyBudget != null) {
+            list.add(new Applied(BudgetWindow.of(BudgetScope.KEY, ex.principal().keyId(), keyBudget.period(), now), keyBudget));
         }
-        String team = ex.principal().team() != null ? ex.principal().team() : key != null ? key.team() : null;
+        String team = ex.principal().team() != null ? ex.principal().team()
+                : authenticated != null ? authenticated.team() : key != null ? key.team() : null;
         TeamConfig t = team == null ? null : config.teams().get(team);
         if (t != null && t.budget() != null) {
             list.add(new Applied(BudgetWindow.of(BudgetScope.TEAM, team, t.budget().period(), now), t.budget()));
@@ -84,9 +90,11 @@ final class BudgetFilter implements GatewayFilter {
     /** The lower of the key's and the alias's per-request cap, with who set it. */
     private @Nullable Cap requestCap(Exchange ex) {
         Cap cap = null;
+        VirtualKey authenticated = ex.attr(AuthFilter.VIRTUAL_KEY);
         KeyConfig key = keys.get(ex.principal().keyId());
-        if (key != null && key.maxCostUsd() != null) {
-            cap = new Cap(key.maxCostUsd(), "key '" + key.id() + "' max-cost-usd");
+        Double keyCap = authenticated != null ? authenticated.maxCostUsd() : key != null ? key.maxCostUsd() : null;
+        if (keyCap != null) {
+            cap = new Cap(keyCap, "key '" + ex.principal().keyId() + "' max-cost-usd");
         }
         String alias = ex.record().alias().isEmpty() ? ex.request().model() : ex.record().alias();
         ModelConfig model = config.models().get(alias);

@@ -55,6 +55,7 @@ public final class BudgetFilterFactory implements FilterFactory {
             services.blockingExecutor().execute(() -> rebuild(config, userBudget, state.store, source, services.clock().instant()));
         }
         boolean any = userBudget != null
+                || !config.auth().adminKey().isEmpty()   // keys created through the admin API may carry budgets
                 || config.keys().stream().anyMatch(k -> k.budget() != null || k.maxCostUsd() != null)
                 || config.teams().values().stream().anyMatch(t -> t.budget() != null)
                 || config.models().values().stream().anyMatch(m -> m.maxCostUsd() != null);

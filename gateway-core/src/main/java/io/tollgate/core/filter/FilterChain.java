@@ -229,14 +229,7 @@ public final class FilterChain {
             if (done) {
                 return;
             }
-            for (int i = hookCount - 1; i >= 0; i--) {
-                try {
-                    hooks[i].onResponse(ex, response);
-                } catch (RuntimeException e) {
-                    logHookError(e);
-                }
-            }
-            ex.record().status(response.status());
+            onResponseHooks(response);
             client.unary(response);
             complete(Completion.SUCCESS);
         }
@@ -246,15 +239,20 @@ public final class FilterChain {
             if (done) {
                 return;
             }
+            onResponseHooks(head);
+            client.streamStart(head);
+        }
+
+        /** Every hook sees the head (and a unary body) before the client does, innermost first. */
+        private void onResponseHooks(GatewayResponse response) {
             for (int i = hookCount - 1; i >= 0; i--) {
                 try {
-                    hooks[i].onResponse(ex, head);
+                    hooks[i].onResponse(ex, response);
                 } catch (RuntimeException e) {
                     logHookError(e);
                 }
             }
-            ex.record().status(head.status());
-            client.streamStart(head);
+            ex.record().status(response.status());
         }
 
         @Override

@@ -1,6 +1,8 @@
 package io.tollgate.core.ratelimit;
 
 import io.micrometer.core.instrument.Counter;
+import io.tollgate.core.auth.AuthFilter;
+import io.tollgate.core.auth.VirtualKey;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.KeyConfig;
 import io.tollgate.core.config.LimitsConfig;
@@ -63,18 +65,23 @@ final class RateLimitFilter implements GatewayFilter {
 
     /** True when the config has any limit at all (otherwise the factory leaves the filter out). */
     static boolean anyLimits(GatewayConfig config) {
-        return config.keys().stream().anyMatch(k -> !k.limits().isEmpty())
+        return !config.auth().adminKey().isEmpty()   // keys created through the admin API may carry limits
+                || config.keys().stream().anyMatch(k -> !k.limits().isEmpty())
                 || config.teams().values().stream().anyMatch(t -> !t.limits().isEmpty())
                 || config.models().values().stream().anyMatch(m -> !m.limits().isEmpty());
     }
 
     List<Check> checks(Exchange ex) {
         List<Check> checks = new ArrayList<>(2);
+        // The authenticated key (config or admin API); the config map covers chains without the auth filter.
+        VirtualKey authenticated = ex.attr(AuthFilter.VIRTUAL_KEY);
         KeyConfig key = keys.get(ex.principal().keyId());
-        if (key != null) {
-            add(checks, Scope.KEY, key.id(), key.limits());
+        LimitsConfig keyLimits = authenticated != null ? authenticated.limits() : key != null ? key.limits() : null;
+        if (keyLimits != null) {
+            add(checks, Scope.KEY, ex.principal().keyId(), keyLimits);
         }
-        String team = ex.principal().team() != null ? ex.principal().team() : key != null ? key.team() : null;
+        String team = ex.principal().team() != null ? ex.principal().team()
+                : authenticated != null ? authenticated.team() : key != null ? key.team() : null;
         TeamConfig teamConfig = team == null ? null : config.teams().get(team);
         if (teamConfig != null) {
             add(checks, Scope.TEAM, team, teamConfig.limits());

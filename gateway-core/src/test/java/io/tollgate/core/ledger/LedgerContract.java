@@ -99,7 +99,9 @@ abstract class LedgerContract {
             writer.enqueue(row("r" + i, T0, "k1", null, null, Map.of(), "gpt-4o", 0.001));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (count() < 1_200 && System.nanoTime() < deadline) {
+        // The rows are visible once committed; the writer counts them just after: wait for both.
+        while ((count() < 1_200 || registry.get("gateway.ledger.written").counter().count() < 1_200 || writer.queued() > 0)
+                && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertThat(count()).isEqualTo(1_200);
