@@ -91,7 +91,7 @@ public final class MutableHeaders implements Headers {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i).toLowerCase(Locale.ROOT);
-            boolean secret = n.equals("authorization") || n.equals("x-api-key") || n.equals("api-key") || n.contains("token");
+            boolean secret = n.equals("authorization") || n.equals("x-api-key") || n.endsWith("api-key") || n.contains("token");
             sb.append(i == 0 ? "" : ", ").append(names.get(i)).append('=').append(secret ? "***" : values.get(i));
         }
         return sb.append('}').toString();

@@ -67,6 +67,17 @@ public final class OpenAiUsage {
         }
     }
 
+    /** OpenAI's chat {@code usage} object for {@code usage}: what translating adapters put in their answers. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode toChatUsage(TokenUsage usage) {
+        com.fasterxml.jackson.databind.node.ObjectNode u = Json.object();
+        u.put("prompt_tokens", usage.inputTokens());
+        u.put("completion_tokens", usage.outputTokens());
+        u.put("total_tokens", usage.totalTokens());
+        u.putObject("prompt_tokens_details").put("cached_tokens", usage.cacheReadTokens());
+        u.putObject("completion_tokens_details").put("reasoning_tokens", usage.reasoningTokens());
+        return u;
+    }
+
     private static long count(JsonNode n) {
         return n.canConvertToLong() ? Math.max(0, n.asLong()) : 0;
     }

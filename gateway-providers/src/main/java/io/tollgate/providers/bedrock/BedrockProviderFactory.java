@@ -1,0 +1,40 @@
+package io.tollgate.providers.bedrock;
+
+import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.ProviderConfig;
+import io.tollgate.core.filter.FilterServices;
+import io.tollgate.core.provider.ProviderAdapter;
+import io.tollgate.core.provider.ProviderFactory;
+import java.util.Set;
+
+/**
+ * {@code type: bedrock}. Keys: region (default us-east-1), access-key-id, secret-access-key,
+ * session-token (optional), base-url (a VPC endpoint), headers. Disabled while credentials are empty.
+ */
+public final class BedrockProviderFactory implements ProviderFactory {
+
+    @Override
+    public Set<String> types() {
+        return Set.of("bedrock");
+    }
+
+    @Override
+    public ProviderAdapter create(String name, ProviderConfig config, FilterServices services) {
+        boolean off = Boolean.FALSE.equals(config.enabled());
+        String base = config.baseUrl();
+        if (base != null && !base.isBlank() && !(base.startsWith("https://") || base.startsWith("http://"))) {
+            throw new ConfigException("base-url", base, "an http(s) URL such as https://bedrock-runtime.us-east-1.amazonaws.com");
+        }
+        String region = config.region();
+        if (region != null && !region.isBlank() && !region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+            throw new ConfigException("region", region, "an AWS region such as us-east-1");
+        }
+        try {
+            return new BedrockAdapter(name, base, region,
+                    off ? "" : config.accessKeyId().value(), off ? "" : config.secretAccessKey().value(),
+                    config.sessionToken().value(), config.headers(), services.clock());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("base-url", base, "a valid http(s) URL");
+        }
+    }
+}

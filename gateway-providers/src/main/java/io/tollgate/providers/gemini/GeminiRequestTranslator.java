@@ -1,0 +1,231 @@
+package io.tollgate.providers.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.core.model.Json;
+import io.tollgate.providers.openai.ChatContent;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Canonical OpenAI chat / embeddings request -> Gemini {@code generateContent} /
+ * {@code batchEmbedContents} request. Pure and stateless; what cannot be expressed is a 400 naming
+ * the field, never a silent drop.
+ */
+final class GeminiRequestTranslator {
+
+    private GeminiRequestTranslator() {}
+
+    static ObjectNode chat(ObjectNode chat) {
+        ObjectNode out = Json.object();
+        ArrayNode contents = out.putArray("contents");
+        StringBuilder system = new StringBuilder();
+        Map<String, String> toolNames = new HashMap<>();   // tool_call_id -> function name, for functionResponse
+        JsonNode in = chat.path("messages");
+        for (int i = 0; i < in.size(); i++) {
+            JsonNode m = in.get(i);
+            String role = m.path("role").asText();
+            String field = "messages[" + i + "]";
+            switch (role) {
+                case "system", "developer" -> {
+                    if (!system.isEmpty()) system.append("\n\n");
+                    system.append(ChatContent.textOf(m.get("content"), field + ".content"));
+                }
+                case "user" -> append(contents, "user", userParts(m.get("content"), field + ".content"));
+                case "assistant" -> append(contents, "model", assistantParts(m, field, toolNames));
+                case "tool" -> {
+                    String id = m.path("tool_call_id").asText("");
+                    String name = toolNames.get(id);
+                    if (name == null) {
+                        throw ChatContent.invalid("'" + field + ".tool_call_id' does not match a tool call of an earlier assistant message.", field + ".tool_call_id");
+                    }
+                    ObjectNode fr = Json.object();
+                    ObjectNode resp = fr.putObject("functionResponse");
+                    resp.put("name", name);
+                    resp.set("response", responseObject(ChatContent.textOf(m.get("content"), field + ".content")));
+                    append(contents, "user", Json.NODES.arrayNode().add(fr));
+                }
+                default -> throw ChatContent.invalid("Unsupported role '" + role + "' for a Gemini model.", field + ".role");
+            }
+        }
+        if (!system.isEmpty()) {
+            out.putObject("systemInstruction").putArray("parts").addObject().put("text", system.toString());
+        }
+        translateTools(chat, out);
+        ObjectNode gen = generationConfig(chat);
+        if (!gen.isEmpty()) out.set("generationConfig", gen);
+        return out;
+    }
+
+    /** {@code batchEmbedContents}: one request per input string. */
+    static ObjectNode embeddings(ObjectNode req, String upstreamModel) {
+        JsonNode input = req.get("input");
+        ArrayNode texts = Json.NODES.arrayNode();
+        if (input != null && input.isTextual()) {
+            texts.add(input.asText());
+        } else if (input != null && input.isArray() && !input.isEmpty()) {
+            for (int i = 0; i < input.size(); i++) {
+                if (!input.get(i).isTextual()) {
+                    throw ChatContent.invalid("Gemini embeddings take text: 'input[" + i + "]' must be a string (token arrays are not supported).", "input[" + i + "]");
+                }
+                texts.add(input.get(i));
+            }
+        } else {
+            throw ChatContent.invalid("'input' must be a string or a non-empty array of strings.", "input");
+        }
+        ObjectNode out = Json.object();
+        ArrayNode requests = out.putArray("requests");
+        for (JsonNode t : texts) {
+            ObjectNode r = requests.addObject();
+            r.put("model", "models/" + upstreamModel);
+            r.putObject("content").putArray("parts").addObject().put("text", t.asText());
+            JsonNode dims = req.get("dimensions");
+            if (dims != null && dims.canConvertToInt()) r.put("outputDimensionality", dims.asInt());
+        }
+        return out;
+    }
+
+    private static ObjectNode generationConfig(ObjectNode chat) {
+        ObjectNode gen = Json.object();
+        copyNumber(chat, "temperature", gen, "temperature");
+        copyNumber(chat, "top_p", gen, "topP");
+        JsonNode limit = chat.hasNonNull("max_completion_tokens") ? chat.get("max_completion_tokens") : chat.get("max_tokens");
+        if (limit != null && limit.canConvertToInt()) gen.put("maxOutputTokens", limit.asInt());
+        JsonNode stop = chat.get("stop");
+        if (stop != null && stop.isTextual()) gen.putArray("stopSequences").add(stop.asText());
+        else if (stop != null && stop.isArray() && !stop.isEmpty()) gen.set("stopSequences", stop.deepCopy());
+        JsonNode n = chat.get("n");
+        if (n != null && n.canConvertToInt() && n.asInt() != 1) gen.put("candidateCount", n.asInt());
+        copyNumber(chat, "presence_penalty", gen, "presencePenalty");
+        copyNumber(chat, "frequency_penalty", gen, "frequencyPenalty");
+        copyNumber(chat, "seed", gen, "seed");
+        JsonNode rf = chat.get("response_format");
+        if (rf != null && rf.isObject()) {
+            switch (rf.path("type").asText()) {
+                case "json_object" -> gen.put("responseMimeType", "application/json");
+                case "json_schema" -> {
+                    gen.put("responseMimeType", "application/json");
+                    JsonNode schema = rf.path("json_schema").path("schema");
+                    // Gemini's responseSchema is an OpenAPI-3 subset: plain schemas pass; exotic keywords get Gemini's own 400
+                    if (schema.isObject()) gen.set("responseSchema", schema.deepCopy());
+                }
+                case "text" -> { }
+                default -> throw ChatContent.invalid("'response_format.type' must be text, json_object or json_schema.", "response_format.type");
+            }
+        }
+        return gen;
+    }
+
+    private static void translateTools(ObjectNode chat, ObjectNode out) {
+        JsonNode tools = chat.get("tools");
+        if (tools != null && tools.isArray() && !tools.isEmpty()) {
+            ArrayNode decls = out.putArray("tools").addObject().putArray("functionDeclarations");
+            for (int i = 0; i < tools.size(); i++) {
+                JsonNode fn = tools.get(i).path("function");
+                if (!fn.path("name").isTextual()) {
+                    throw ChatContent.invalid("'tools[" + i + "].function.name' must be a string.", "tools[" + i + "].function.name");
+                }
+                ObjectNode d = decls.addObject();
+                d.put("name", fn.get("name").asText());
+                if (fn.path("description").isTextual()) d.put("description", fn.get("description").asText());
+                if (fn.path("parameters").isObject()) d.set("parameters", fn.get("parameters").deepCopy());
+            }
+        }
+        JsonNode choice = chat.get("tool_choice");
+        if (choice == null || choice.isNull()) return;
+        ObjectNode fcc = Json.object();
+        if (choice.isTextual()) {
+            switch (choice.asText()) {
+                case "auto" -> fcc.put("mode", "AUTO");
+                case "none" -> fcc.put("mode", "NONE");
+                case "required" -> fcc.put("mode", "ANY");
+                default -> throw ChatContent.invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
+            }
+        } else if (choice.path("function").path("name").isTextual()) {
+            fcc.put("mode", "ANY");
+            fcc.putArray("allowedFunctionNames").add(choice.get("function").get("name").asText());
+        } else {
+            throw ChatContent.invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
+        }
+        out.putObject("toolConfig").set("functionCallingConfig", fcc);
+    }
+
+    private static ArrayNode userParts(JsonNode content, String field) {
+        ArrayNode parts = Json.NODES.arrayNode();
+        if (content == null || content.isNull()) return parts;
+        if (content.isTextual()) {
+            parts.addObject().put("text", content.asText());
+            return parts;
+        }
+        if (!content.isArray()) throw ChatContent.invalid("'" + field + "' must be a string or an array of content parts.", field);
+        for (int j = 0; j < content.size(); j++) {
+            JsonNode part = content.get(j);
+            String type = part.path("type").asText();
+            switch (type) {
+                case "text" -> parts.addObject().put("text", part.path("text").asText());
+                case "image_url" -> parts.add(image(part.path("image_url").path("url").asText(), field + "[" + j + "].image_url.url"));
+                default -> throw ChatContent.invalid("Content part type '" + type + "' is not supported for Gemini models.", field + "[" + j + "].type");
+            }
+        }
+        return parts;
+    }
+
+    /** Only inline data: Gemini fetches no http(s) URLs (fileData needs an uploaded file URI). */
+    private static ObjectNode image(String url, String field) {
+        int marker = url.indexOf(";base64,");
+        if (!url.startsWith("data:") || marker < 0) {
+            throw ChatContent.invalid("'" + field + "' must be a base64 data: URL for Gemini models (remote image URLs are not fetched).", field);
+        }
+        ObjectNode part = Json.object();
+        part.putObject("inlineData").put("mimeType", url.substring(5, marker)).put("data", url.substring(marker + 8));
+        return part;
+    }
+
+    private static ArrayNode assistantParts(JsonNode m, String field, Map<String, String> toolNames) {
+        ArrayNode parts = Json.NODES.arrayNode();
+        JsonNode content = m.get("content");
+        if (content != null && !content.isNull()) {
+            String text = ChatContent.textOf(content, field + ".content");
+            if (!text.isEmpty()) parts.addObject().put("text", text);
+        }
+        JsonNode calls = m.get("tool_calls");
+        if (calls != null && calls.isArray()) {
+            for (int j = 0; j < calls.size(); j++) {
+                JsonNode call = calls.get(j);
+                String name = call.path("function").path("name").asText();
+                toolNames.put(call.path("id").asText(""), name);
+                ObjectNode fc = parts.addObject().putObject("functionCall");
+                fc.put("name", name);
+                fc.set("args", ChatContent.argumentsObject(call.path("function").path("arguments"), field + ".tool_calls[" + j + "].function.arguments"));
+            }
+        }
+        return parts;
+    }
+
+    /** Gemini wants an object as the function's response: JSON objects pass, anything else is wrapped. */
+    private static ObjectNode responseObject(String text) {
+        JsonNode parsed = ChatContent.objectOrNull(text);
+        return parsed != null ? (ObjectNode) parsed : Json.object().put("content", text);
+    }
+
+    /** Gemini rejects consecutive turns of one role less reliably than it merges them: merge. */
+    private static void append(ArrayNode contents, String role, ArrayNode parts) {
+        if (parts.isEmpty()) return;
+        if (!contents.isEmpty()) {
+            ObjectNode last = (ObjectNode) contents.get(contents.size() - 1);
+            if (role.equals(last.path("role").asText())) {
+                ((ArrayNode) last.get("parts")).addAll(parts);
+                return;
+            }
+        }
+        ObjectNode c = contents.addObject();
+        c.put("role", role);
+        c.set("parts", parts);
+    }
+
+    private static void copyNumber(JsonNode from, String fromField, ObjectNode to, String toField) {
+        JsonNode v = from.get(fromField);
+        if (v != null && v.isNumber()) to.set(toField, v);
+    }
+}

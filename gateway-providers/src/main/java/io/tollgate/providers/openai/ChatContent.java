@@ -1,0 +1,58 @@
+package io.tollgate.providers.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.core.error.GatewayError;
+import io.tollgate.core.error.GatewayException;
+import io.tollgate.core.model.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reading pieces of a canonical (OpenAI) chat request, shared by the adapters that translate it to
+ * another vendor: bad shapes become a 400 naming the field.
+ */
+public final class ChatContent {
+
+    private ChatContent() {}
+
+    /** A message's content as text: a string, or an array of text parts; anything else is a 400 on {@code field}. */
+    public static String textOf(@Nullable JsonNode content, String field) {
+        if (content == null || content.isNull()) return "";
+        if (content.isTextual()) return content.asText();
+        if (content.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode part : content) {
+                if (part.isTextual()) sb.append(part.asText());
+                else if ("text".equals(part.path("type").asText())) sb.append(part.path("text").asText());
+                else throw invalid("Only text parts are supported in '" + field + "'.", field);
+            }
+            return sb.toString();
+        }
+        throw invalid("'" + field + "' must be a string or an array of text parts.", field);
+    }
+
+    /** A tool call's {@code arguments} (a JSON object, usually encoded as a string) as an object. */
+    public static JsonNode argumentsObject(JsonNode args, String field) {
+        if (args.isObject()) return args.deepCopy();
+        String s = args.asText("");
+        if (s.isBlank()) return Json.object();
+        JsonNode parsed = objectOrNull(s);
+        if (parsed != null) return parsed;
+        throw invalid("'" + field + "' must be a JSON object encoded as a string.", field);
+    }
+
+    /** {@code text} parsed when it is a JSON object, else null. */
+    public static @Nullable JsonNode objectOrNull(String text) {
+        try {
+            JsonNode parsed = Json.parse(text.getBytes(StandardCharsets.UTF_8));
+            return parsed.isObject() ? parsed : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public static GatewayException invalid(String message, String param) {
+        return new GatewayException(GatewayError.invalidRequest(message, param));
+    }
+}
