@@ -39,6 +39,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Channel serverChannel;
     private final Duration grace;
     private volatile boolean closed;
+    private final java.util.concurrent.CountDownLatch terminated = new java.util.concurrent.CountDownLatch(1);
 
     private GatewayServer(GatewayRuntime runtime, ServerState state, MultiThreadIoEventLoopGroup group, Channel serverChannel, Duration grace) {
         this.runtime = runtime;
@@ -141,5 +142,11 @@ public final class GatewayServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         runtime.close();
         log.info("Tollgate stopped");
+        terminated.countDown();
+    }
+
+    /** Blocks until {@link #close()} has finished (the event-loop threads are daemons: {@code main} waits here). */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
     }
 }

@@ -118,6 +118,7 @@ public final class Main {
             reloader.close();
             server.close();
         }, "tollgate-shutdown"));
+        server.awaitTermination();   // until SIGTERM/SIGINT runs the hook above
         return 0;
     }
 
