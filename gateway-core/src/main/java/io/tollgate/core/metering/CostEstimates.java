@@ -60,14 +60,26 @@ public final class CostEstimates implements CostEstimator, io.tollgate.core.rate
         return max;
     }
 
+    /** The input estimate of one request for one model, so rate limits and budgets tokenize once. */
+    private record InputEstimate(String model, io.tollgate.core.model.GatewayRequest request, long tokens) {}
+
+    private static final io.tollgate.core.filter.AttrKey<InputEstimate> INPUT_ESTIMATE = io.tollgate.core.filter.AttrKey.of("metering.input-estimate");
+
     @Override
     public long inputTokens(Exchange ex) {
-        return current.estimateInputTokens(ex.request(), model(ex));
+        String model = model(ex);
+        InputEstimate memo = ex.attr(INPUT_ESTIMATE);
+        if (memo != null && memo.model().equals(model) && memo.request() == ex.request() && !ex.request().isModified()) {
+            return memo.tokens();
+        }
+        long tokens = current.estimateInputTokens(ex.request(), model);
+        ex.attr(INPUT_ESTIMATE, new InputEstimate(model, ex.request(), tokens));
+        return tokens;
     }
 
     @Override
     public double estimateUsd(Exchange ex) {
-        return current.estimateCostUsd(ex.request(), model(ex));
+        return current.estimateCostUsd(ex.request(), model(ex), inputTokens(ex));
     }
 
     /** TPM: tokenized input plus the request's output limit (256 when it sets none, as docs/cost-control.md says). */

@@ -1,6 +1,8 @@
 package io.tollgate.core.metering;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -91,7 +93,11 @@ public final class TokenEstimator {
      * 0 when no target has a known price.
      */
     public double estimateCostUsd(GatewayRequest request, String upstreamModelOrAlias) {
-        long in = estimateInputTokens(request, upstreamModelOrAlias);
+        return estimateCostUsd(request, upstreamModelOrAlias, estimateInputTokens(request, upstreamModelOrAlias));
+    }
+
+    /** As {@link #estimateCostUsd(GatewayRequest, String)}, with the input already counted. */
+    public double estimateCostUsd(GatewayRequest request, String upstreamModelOrAlias, long in) {
         long out = estimateOutputTokens(request);
         double max = 0;
         for (String m : upstreamModels(upstreamModelOrAlias)) {
@@ -149,6 +155,22 @@ public final class TokenEstimator {
         if (text.isEmpty()) {
             return 0;
         }
-        return enc == null ? (text.length() + 3) / 4 : enc.countTokens(text);
+        if (enc == null) {
+            return (text.length() + 3) / 4;
+        }
+        if (text.length() < CACHE_MIN_CHARS) {
+            return enc.countTokens(text);
+        }
+        // System prompts and conversation history repeat across requests: BPE is the costliest step on the
+        // request path (profiled), so counts of longer texts are remembered, bounded by the characters held.
+        return (enc == O200K ? O200K_COUNTS : CL100K_COUNTS).get(text, enc::countTokens);
+    }
+
+    private static final int CACHE_MIN_CHARS = 64;
+    private static final Cache<String, Integer> O200K_COUNTS = countCache();
+    private static final Cache<String, Integer> CL100K_COUNTS = countCache();
+
+    private static Cache<String, Integer> countCache() {
+        return Caffeine.newBuilder().maximumWeight(8L * 1024 * 1024).weigher((String text, Integer n) -> text.length()).build();
     }
 }
