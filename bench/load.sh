@@ -4,16 +4,18 @@
 # of throughput, latency percentiles and the latency each adds over calling the upstream directly.
 #
 #   bench/load.sh [--duration 10] [--rates "500 1000 2000"] [--conns 64] [--rounds 2] [--stream]
+#                 [--config bench/bench.yaml | bench/bench-proxy.yaml]
 #
 # Needs: wrk and nginx (apt-get install wrk nginx), the built jars (./mvnw -q package -DskipTests).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-duration=10; rates="500 1000 2000"; conns=64; rounds=2; stream=0; warmup=10
+duration=10; rates="500 1000 2000"; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2;; --rates) rates="$2"; shift 2;; --conns) conns="$2"; shift 2;;
     --rounds) rounds="$2"; shift 2;; --warmup) warmup="$2"; shift 2;; --stream) stream=1; shift;;
+    --config) config="$2"; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -32,7 +34,7 @@ java -Xmx256m -cp gateway-bench/target/benchmarks.jar io.tollgate.bench.MockUpst
 pids+=($!)
 nginx -c "$root/bench/nginx-proxy.conf"
 start_ns=$(date +%s%N)
-JAVA_OPTS="${JAVA_OPTS:-}" TOLLGATE_DATA="$work" bin/tollgate serve --config bench/bench.yaml >"$work/gateway.log" 2>&1 &
+JAVA_OPTS="${JAVA_OPTS:-}" TOLLGATE_DATA="$work" bin/tollgate serve --config "$config" >"$work/gateway.log" 2>&1 &
 gw_pid=$!; pids+=($gw_pid)
 for i in $(seq 1 200); do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer tg-bench-key' -H 'content-type: application/json' \
