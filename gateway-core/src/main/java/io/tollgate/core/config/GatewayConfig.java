@@ -35,6 +35,16 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
                 }
             }
         }
+        for (var e : models.entrySet()) {
+            List<ConditionalRoute> routes = e.getValue().routes();
+            for (int i = 0; i < routes.size(); i++) {
+                String to = routes.get(i).to();
+                if (!models.containsKey(to) || to.equals(e.getKey())) {
+                    throw new ConfigException("models." + e.getKey() + ".routes[" + i + "].to",
+                            "'" + to + "' (expected: another alias of models: " + models.keySet() + ")");
+                }
+            }
+        }
         for (KeyConfig k : keys) {
             if (k.team() != null && !teams.containsKey(k.team())) {
                 throw new ConfigException("keys." + k.id() + ".team", "unknown team '" + k.team() + "' (expected one of " + teams.keySet() + ")");

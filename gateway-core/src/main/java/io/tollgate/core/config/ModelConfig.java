@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param limits     RPM/TPM for the alias as a whole
  * @param circuitBreaker per-target circuit breaker thresholds
  * @param maxConcurrent  per-target cap on attempts in flight (bulkhead), or null for no cap
+ * @param routes     conditional routes: matching requests are served by another alias
  */
 public record ModelConfig(Routing routing, List<TargetConfig> targets, RetryConfig retries, TimeoutConfig timeouts,
                           List<FailureClass> fallbackOn, @Nullable Double maxCostUsd, LimitsConfig limits,
-                          BreakerConfig circuitBreaker, @Nullable Integer maxConcurrent) {
+                          BreakerConfig circuitBreaker, @Nullable Integer maxConcurrent, List<ConditionalRoute> routes) {
 
     /** {@code routing:} strategies; see docs/routing.md. */
     public enum Routing { FALLBACK, WEIGHTED, LEAST_LATENCY, LOWEST_COST }
@@ -34,6 +35,7 @@ public record ModelConfig(Routing routing, List<TargetConfig> targets, RetryConf
                 : List.copyOf(fallbackOn);
         limits = Defaults.or(limits, LimitsConfig.NONE);
         circuitBreaker = Defaults.or(circuitBreaker, BreakerConfig.DEFAULT);
+        routes = Defaults.list(routes);
         if (maxConcurrent != null && maxConcurrent < 1) throw new ConfigException("max-concurrent", maxConcurrent, ">= 1");
         if (targets.isEmpty()) throw new ConfigException("targets", "at least one target is required");
         if (maxCostUsd != null && maxCostUsd <= 0) throw new ConfigException("max-cost-usd", maxCostUsd, "> 0");
@@ -42,6 +44,6 @@ public record ModelConfig(Routing routing, List<TargetConfig> targets, RetryConf
     /** Without breaker settings or a bulkhead (the shape before those keys existed). */
     public ModelConfig(Routing routing, List<TargetConfig> targets, RetryConfig retries, TimeoutConfig timeouts,
                        List<FailureClass> fallbackOn, @Nullable Double maxCostUsd, LimitsConfig limits) {
-        this(routing, targets, retries, timeouts, fallbackOn, maxCostUsd, limits, null, null);
+        this(routing, targets, retries, timeouts, fallbackOn, maxCostUsd, limits, null, null, null);
     }
 }

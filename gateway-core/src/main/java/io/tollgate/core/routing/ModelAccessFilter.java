@@ -1,6 +1,8 @@
 package io.tollgate.core.routing;
 
+import io.tollgate.core.config.ConditionalRoute;
 import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.config.ModelConfig;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.error.ErrorCode;
 import io.tollgate.core.error.GatewayError;
@@ -53,7 +55,8 @@ public final class ModelAccessFilter implements GatewayFilter {
         if (!ex.principal().mayUse(alias)) {
             return FilterDecision.reject(GatewayError.modelNotAllowed(alias));
         }
-        Route route = routes == null ? null : routes.route(alias);
+        String served = routedAlias(ex, config.models().get(alias));
+        Route route = routes == null ? null : routes.route(served);
         if (route != null) {
             if (!route.anyEnabled()) {
                 return FilterDecision.reject(disabled(route));
@@ -62,6 +65,36 @@ public final class ModelAccessFilter implements GatewayFilter {
         }
         ex.record().alias(alias);
         return FilterDecision.proceed();
+    }
+
+    /** The alias that serves the request: the first conditional route that matches, else the one asked for. */
+    static String routedAlias(Exchange ex, ModelConfig model) {
+        for (ConditionalRoute r : model.routes()) {
+            if (matches(r, ex)) {
+                return r.to();
+            }
+        }
+        return ex.request().model();
+    }
+
+    private static boolean matches(ConditionalRoute r, Exchange ex) {
+        if (r.team() != null && !r.team().equals(ex.principal().team())) {
+            return false;
+        }
+        if (r.key() != null && !r.key().equals(ex.principal().keyId())) {
+            return false;
+        }
+        for (var h : r.headers().entrySet()) {
+            if (!h.getValue().equals(ex.requestHeaders().get(h.getKey()))) {
+                return false;
+            }
+        }
+        for (var m : r.metadata().entrySet()) {
+            if (!m.getValue().equals(ex.record().tags().get(m.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private GatewayError disabled(Route route) {

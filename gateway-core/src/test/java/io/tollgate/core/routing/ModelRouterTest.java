@@ -340,7 +340,7 @@ class ModelRouterTest {
     @Test
     void bulkheadSendsOverflowToTheNextTargetAndFreesTheSlotWhenDone() {
         h.route(new io.tollgate.core.config.ModelConfig(FALLBACK, List.of(target("a", "gpt-a"), target("b", "gpt-b")),
-                null, null, null, null, null, null, 1));
+                null, null, null, null, null, null, 1, null));
         h.transport.on("a", manual()).on("b", unary(200, OK));
 
         RecordingSink first = h.unary();

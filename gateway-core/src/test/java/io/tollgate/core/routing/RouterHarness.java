@@ -54,7 +54,7 @@ final class RouterHarness {
 
     static ModelConfig model(ModelConfig.Routing routing, RetryConfig retries, List<FailureClass> fallbackOn, BreakerConfig breaker,
                              TargetConfig... targets) {
-        return new ModelConfig(routing, List.of(targets), retries, null, fallbackOn, null, null, breaker, null);
+        return new ModelConfig(routing, List.of(targets), retries, null, fallbackOn, null, null, breaker, null, null);
     }
 
     /** Builds the router for one alias {@code chat}. */
