@@ -117,7 +117,7 @@ public final class GatewayRuntime implements AutoCloseable {
         }
         FilterChain chain = FilterChain.build(config, filterFactories, services, terminal, observers);
         FilterChain authOnly = FilterChain.build(config, filterFactories.stream().filter(f -> f.type().equals("auth")).toList(),
-                services, io.tollgate.server.api.ModelsApi.terminal(config), List.of());
+                services, io.tollgate.server.api.ModelsApi.terminal(config, io.tollgate.core.routing.Routes.of(config, services)), List.of());
         requestMeters.knownAliases(config.models().keySet());
         Snapshot snapshot = new Snapshot(config, chain, authOnly);
         current = snapshot;

@@ -21,9 +21,12 @@ class OpsIT {
     static final GatewayExtension gateway = GatewayExtension.withConfig("""
             server: { port: 0 }
             auth: { mode: keys, admin-key: "admin-test-key" }
-            providers: { mock: { type: mock } }
-            models: { mock-chat: { targets: [ { provider: mock, model: mock-1 } ] } }
-            keys: [ { id: test, key: "tg-test-key", models: [mock-chat] } ]
+            providers: { mock: { type: mock }, openai: { type: openai, api-key: "" } }
+            models:
+              mock-chat: { targets: [ { provider: mock, model: mock-1 } ] }
+              gpt: { targets: [ { provider: openai, model: gpt-4o-mini } ] }
+              other: { targets: [ { provider: mock, model: mock-1 } ] }
+            keys: [ { id: test, key: "tg-test-key", models: [mock-chat, gpt] } ]
             state: { ledger: "sqlite:target/it-data/ops-it.db" }
             """);
 
@@ -60,6 +63,7 @@ class OpsIT {
     void modelsListsOnlyWhatTheKeyMayUse() throws Exception {
         HttpResponse<String> r = gateway.get("/v1/models", GatewayExtension.KEY);
         assertThat(r.statusCode()).isEqualTo(200);
+        // 'other' is not allowed for this key; 'gpt' is allowed but its provider has no key
         assertThat(Json.MAPPER.readTree(r.body()).path("data").findValuesAsText("id")).containsExactly("mock-chat");
         assertThat(gateway.get("/v1/models", null).statusCode()).isEqualTo(401);
     }

@@ -14,6 +14,8 @@ import io.tollgate.core.model.GatewayResponse;
 import io.tollgate.core.model.Headers;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.model.StreamChunk;
+import io.tollgate.core.routing.Route;
+import io.tollgate.core.routing.Routes;
 import io.tollgate.server.GatewayRuntime;
 import io.tollgate.server.inbound.Responses;
 import java.util.concurrent.Executor;
@@ -24,14 +26,18 @@ public final class ModelsApi {
 
     private ModelsApi() {}
 
-    /** The terminal of the auth-only chain: lists what the authenticated principal may use. */
-    public static Terminal terminal(GatewayConfig config) {
+    /**
+     * The terminal of the auth-only chain: lists what the authenticated principal may use and this
+     * gateway can serve (an alias whose providers all lack credentials is left out).
+     */
+    public static Terminal terminal(GatewayConfig config, Routes routes) {
         long created = 1_700_000_000L;
         return (ex, sink) -> {
             ObjectNode root = Json.object().put("object", "list");
             ArrayNode data = root.putArray("data");
             for (String alias : config.models().keySet()) {
-                if (ex.principal().mayUse(alias)) {
+                Route route = routes.route(alias);
+                if (ex.principal().mayUse(alias) && route != null && route.anyEnabled()) {
                     data.addObject().put("id", alias).put("object", "model").put("created", created).put("owned_by", "tollgate");
                 }
             }
