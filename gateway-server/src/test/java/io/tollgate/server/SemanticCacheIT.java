@@ -63,6 +63,9 @@ class SemanticCacheIT {
               faq-other:
                 targets: [ { provider: up, model: gpt-4o-mini } ]
                 cache: { semantic: { embedding-model: embed, threshold: THRESHOLD } }
+              faq-strict:
+                targets: [ { provider: up, model: gpt-4o-mini } ]
+                cache: { semantic: { embedding-model: embed, threshold: 0.95 } }
               embed:
                 targets: [ { provider: up, model: text-embedding-3-small } ]
                 retries: { max-attempts: 1 }
@@ -235,6 +238,41 @@ class SemanticCacheIT {
         assertThat(metrics).contains("gateway_cache_semantic_errors_total{reason=\"error\"}", "gateway_cache_semantic_errors_total{reason=\"timeout\"}");
         assertThat(counter(metrics, "gateway_cache_semantic_errors_total{reason=\"error\"}")).isGreaterThanOrEqualTo(1);
         assertThat(counter(metrics, "gateway_cache_semantic_errors_total{reason=\"timeout\"}")).isGreaterThanOrEqualTo(1);
+    }
+
+    /**
+     * The trade-off docs/caching.md describes: questions that differ in a negation or a number score
+     * like paraphrases, so the threshold alone decides whether they get each other's answers.
+     */
+    @Test
+    void confusableQuestionsAreSeparatedOnlyByAHighEnoughThreshold() throws Exception {
+        String system = "You are the security desk.";
+        String[][] pairs = {
+                {"How do I enable two-factor authentication?", "How do I disable two-factor authentication?"},
+                {"Convert 10 miles to kilometers.", "Convert 12 miles to kilometers."}};
+        StringBuilder seen = new StringBuilder("\nconfusable pairs: similarity, then x-gateway-cache at 0.85 and at 0.95\n");
+        for (String[] pair : pairs) {
+            double similarity = cosine(pair[0], pair[1]);
+            assertThat(similarity).as("scores like a paraphrase").isBetween(THRESHOLD, 0.95);
+            call(GatewayExtension.KEY, ask("faq", system, pair[0], false));
+            call(GatewayExtension.KEY, ask("faq-strict", system, pair[0], false));
+            HttpResponse<String> lenient = call(GatewayExtension.KEY, ask("faq", system, pair[1], false));
+            HttpResponse<String> strict = call(GatewayExtension.KEY, ask("faq-strict", system, pair[1], false));
+            seen.append(String.format(java.util.Locale.ROOT, "%.4f", similarity)).append("  ")
+                    .append(lenient.headers().firstValue("x-gateway-cache").orElse("?")).append("  ")
+                    .append(strict.headers().firstValue("x-gateway-cache").orElse("?")).append("  ")
+                    .append(pair[1]).append(" / ").append(pair[0]).append('\n');
+            assertThat(lenient.headers().firstValue("x-gateway-cache")).as("a wrong answer at 0.85").hasValue("hit");
+            assertThat(content(lenient)).endsWith("to: " + pair[0]);
+            assertThat(strict.headers().firstValue("x-gateway-cache")).as("kept apart at 0.95").hasValue("miss");
+            assertThat(content(strict)).endsWith("to: " + pair[1]);
+        }
+        String cancel = "How do I cancel my subscription?";
+        String reworded = "I want to cancel my plan, how do I do that?";
+        seen.append(String.format(java.util.Locale.ROOT, "%.4f", cosine(cancel, reworded))).append("  a rewording missed at any safe threshold: ")
+                .append(reworded).append(" / ").append(cancel).append('\n');
+        assertThat(cosine(cancel, reworded)).isLessThan(0.75);
+        System.out.println(seen);
     }
 
     static double counter(String metrics, String series) {
