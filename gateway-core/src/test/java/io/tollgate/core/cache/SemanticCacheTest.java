@@ -387,6 +387,23 @@ class SemanticCacheTest {
     }
 
     @Test
+    void adminCountsSemanticHitsAndPurgesTheIndex() throws Exception {
+        GatewayFilter f = filter();
+        DefaultExchange first = chat(ask("chat", FRANCE));
+        answer(decide(f, first), first, 0.002);
+        decide(f, chat(ask("chat", PARAPHRASE)));
+        var routes = services.shared(io.tollgate.core.admin.AdminRoutes.class, io.tollgate.core.admin.AdminRoutes::new);
+        JsonNode stats = Json.parse(CacheFilterTest.admin(routes, "GET").body());
+        assertThat(stats.get("semantic_hits").asLong()).isEqualTo(1);
+        assertThat(stats.get("hits").asLong()).isZero();
+        assertThat(stats.get("semantic_entries").asLong()).isEqualTo(1);
+        assertThat(stats.get("semantic_bytes").asLong()).isPositive();
+        JsonNode purged = Json.parse(CacheFilterTest.admin(routes, "DELETE").body());
+        assertThat(purged.get("semantic_purged").asLong()).isEqualTo(1);
+        assertThat(decide(f, chat(ask("chat", PARAPHRASE)))).isInstanceOf(FilterDecision.Proceed.class);
+    }
+
+    @Test
     void theDefaultsAreConservative() {
         var c = new io.tollgate.core.config.SemanticCacheConfig("embed", null, null, null);
         assertThat(c.threshold()).isEqualTo(0.92);
