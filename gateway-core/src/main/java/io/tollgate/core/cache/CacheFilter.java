@@ -67,7 +67,7 @@ final class CacheFilter implements GatewayFilter {
         StoreHook store = directives.noStore() ? null : new StoreHook(cache, key, ttl, semantic);
         if (directives.noCache()) {
             if (store != null && semantic != null) {
-                store.question = semantic.question(ex, config.scope());
+                store.question = questionOf(ex);
                 store.embedOnStore = true;   // no lookup, so no vector yet: embed once there is an answer to remember
             }
             return bypass(ex, store);
@@ -80,7 +80,10 @@ final class CacheFilter implements GatewayFilter {
 
     /** After an exact miss: the nearest question asked in the same context, if the alias opted in. */
     private CompletionStage<FilterDecision> semanticLookup(Exchange ex, @Nullable StoreHook store) {
-        SemanticQuestion question = semantic == null ? null : semantic.question(ex, config.scope());
+        if (semantic == null) {
+            return CompletableFuture.completedFuture(miss(ex, store));
+        }
+        SemanticQuestion question = questionOf(ex);
         if (question == null) {
             return CompletableFuture.completedFuture(miss(ex, store));
         }
@@ -103,6 +106,15 @@ final class CacheFilter implements GatewayFilter {
                 return semanticHit(ex, answer.get(), nearest.similarity());
             });
         }).exceptionally(error -> miss(ex, store));   // a bug here must not fail the request either
+    }
+
+    /** The request's question for the semantic cache, or null (not opted in, not applicable, or a bug: never a failure). */
+    private @Nullable SemanticQuestion questionOf(Exchange ex) {
+        try {
+            return semantic == null ? null : semantic.question(ex, config.scope());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** {@code f}, or a stage completing on the exchange's event loop if {@code f} completes elsewhere (a Redis reply). */
