@@ -9,10 +9,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tollgate.core.api.ClientCodec;
 import io.tollgate.core.api.OpenAiCodec;
 import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.filter.ChainClient;
 import io.tollgate.core.filter.DefaultFilterServices;
 import io.tollgate.core.filter.FilterChain;
 import io.tollgate.core.filter.FilterFactory;
 import io.tollgate.core.filter.FilterServices;
+import io.tollgate.core.filter.GatewayClient;
 import io.tollgate.core.filter.RequestObserver;
 import io.tollgate.core.filter.RequestObserverFactory;
 import io.tollgate.core.filter.Terminal;
@@ -43,8 +45,11 @@ public final class GatewayRuntime implements AutoCloseable {
         Terminal create(GatewayConfig config, FilterServices services, UpstreamTransport transport);
     }
 
-    /** One config version, ready to serve: the full chain, and the auth-only chain that guards {@code GET /v1/models}. */
-    public record Snapshot(GatewayConfig config, FilterChain chain, FilterChain authOnly) {}
+    /**
+     * One config version, ready to serve: the full chain, the auth-only chain that guards
+     * {@code GET /v1/models}, and the chain the gateway's own requests run through ({@link GatewayClient}).
+     */
+    public record Snapshot(GatewayConfig config, FilterChain chain, FilterChain authOnly, FilterChain internal) {}
 
     /**
      * Keeps {@code promtool check metrics} clean: Prometheus reserves {@code _count} for summaries and
@@ -87,6 +92,7 @@ public final class GatewayRuntime implements AutoCloseable {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().meterFilter(PROMETHEUS_LINT);
         this.services = new DefaultFilterServices(registry, Ticker.system(), clock);
+        services.gatewayClient(new ChainClient(() -> current().internal(), services.scheduler()));
         this.requestMeters = new RequestMeters(registry);
         this.terminalFactory = Objects.requireNonNull(terminalFactory, "terminalFactory");
         this.filterFactories = ServiceLoader.load(FilterFactory.class).stream().map(ServiceLoader.Provider::get).toList();
@@ -119,7 +125,7 @@ public final class GatewayRuntime implements AutoCloseable {
         FilterChain authOnly = FilterChain.build(config, filterFactories.stream().filter(f -> f.type().equals("auth")).toList(),
                 services, io.tollgate.server.api.ModelsApi.terminal(config, io.tollgate.core.routing.Routes.of(config, services)), List.of());
         requestMeters.knownAliases(config.models().keySet());
-        Snapshot snapshot = new Snapshot(config, chain, authOnly);
+        Snapshot snapshot = new Snapshot(config, chain, authOnly, chain.only(GatewayClient.INTERNAL_FILTERS));
         current = snapshot;
         return snapshot;
     }

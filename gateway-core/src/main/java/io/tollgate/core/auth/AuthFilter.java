@@ -22,7 +22,7 @@ public final class AuthFilter implements GatewayFilter {
      * The key that authenticated the request, for the filters that enforce its limits, budget and
      * cost cap: config keys and keys created through the admin API alike.
      */
-    public static final AttrKey<VirtualKey> VIRTUAL_KEY = AttrKey.of("auth.key");
+    public static final AttrKey<VirtualKey> VIRTUAL_KEY = AttrKey.inherited("auth.key");
 
 
     private final @Nullable KeyStore keys;

@@ -33,16 +33,24 @@ public final class CacheKey {
 
     /** Hex SHA-256; {@code scope} decides whose answers may be shared. */
     public static String of(GatewayRequest request, Principal principal, CacheConfig.Scope scope) {
+        return digest(List.of(scopeOf(principal, scope), request.api().name()), request.json());
+    }
+
+    /**
+     * Hex SHA-256 over {@code parts} (each followed by a zero byte) and {@code body} with sorted keys,
+     * leaving out the top-level fields that cannot change the answer.
+     */
+    static String digest(List<String> parts, JsonNode body) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), md)) {
-                out.write(scopeOf(principal, scope).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                out.write(0);
-                out.write(request.api().name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                out.write(0);
+                for (String part : parts) {
+                    out.write(part.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    out.write(0);
+                }
                 try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
                     g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                    writeSorted(g, request.json(), true);
+                    writeSorted(g, body, true);
                 }
             }
             return HexFormat.of().formatHex(md.digest());

@@ -45,6 +45,21 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
                 }
             }
         }
+        for (var e : models.entrySet()) {
+            SemanticCacheConfig semantic = e.getValue().cache().semantic();
+            if (semantic == null) {
+                continue;
+            }
+            String at = "models." + e.getKey() + ".cache.semantic";
+            if (!cache.enabled()) {
+                throw new ConfigException(at, "needs the response cache: set cache.enabled: true");
+            }
+            String embed = semantic.embeddingModel();
+            if (!models.containsKey(embed) || embed.equals(e.getKey())) {
+                throw new ConfigException(at + ".embedding-model",
+                        "'" + embed + "' (expected: another alias of models: that serves /v1/embeddings: " + models.keySet() + ")");
+            }
+        }
         for (KeyConfig k : keys) {
             if (k.team() != null && !teams.containsKey(k.team())) {
                 throw new ConfigException("keys." + k.id() + ".team", "unknown team '" + k.team() + "' (expected one of " + teams.keySet() + ")");

@@ -27,6 +27,7 @@ public final class DefaultFilterServices implements FilterServices, AutoCloseabl
     private final ExecutorService blocking;
     private final ScheduledExecutorService scheduler;
     private final Map<Class<?>, Object> shared = new LinkedHashMap<>();
+    private volatile GatewayClient gatewayClient = GatewayClient.UNAVAILABLE;
 
     public DefaultFilterServices(MeterRegistry registry, Ticker ticker, Clock clock) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -41,6 +42,12 @@ public final class DefaultFilterServices implements FilterServices, AutoCloseabl
     @Override public Clock clock() { return clock; }
     @Override public Executor blockingExecutor() { return blocking; }
     @Override public ScheduledExecutorService scheduler() { return scheduler; }
+    @Override public GatewayClient gatewayClient() { return gatewayClient; }
+
+    /** Set once by the server, which owns the chains internal requests run through. */
+    public void gatewayClient(GatewayClient client) {
+        this.gatewayClient = Objects.requireNonNull(client, "client");
+    }
 
     @Override
     public synchronized <T> T shared(Class<T> type, Supplier<? extends T> factory) {

@@ -77,6 +77,15 @@ public final class FilterChain {
         return new FilterChain(entries, terminal, observers);
     }
 
+    /**
+     * This chain with only the filters of {@code types}: the same filter instances, meters, terminal
+     * and observers. The chain {@link GatewayClient} requests run through.
+     */
+    public FilterChain only(java.util.Set<String> types) {
+        return new FilterChain(java.util.Arrays.stream(entries).filter(e -> types.contains(e.type())).toList(), terminal,
+                java.util.List.of(observers));
+    }
+
     /** The filter types in chain order (for the admin API and logs). */
     public List<String> types() {
         List<String> types = new ArrayList<>(entries.length);

@@ -29,4 +29,12 @@ public interface FilterServices {
 
     /** For timers (flush intervals, alert retries); tasks must be short and non-blocking. */
     ScheduledExecutorService scheduler();
+
+    /**
+     * Runs requests through the gateway itself, on behalf of the request being served (the semantic
+     * cache's embeddings). {@link GatewayClient#UNAVAILABLE} until a server provides one.
+     */
+    default GatewayClient gatewayClient() {
+        return GatewayClient.UNAVAILABLE;
+    }
 }

@@ -371,7 +371,7 @@ class CacheFilterTest {
         assertThat(TestExchange.decide(f, chat(ASK))).isInstanceOf(FilterDecision.Proceed.class);
     }
 
-    private static io.tollgate.core.admin.AdminResponse admin(io.tollgate.core.admin.AdminRoutes routes, String method) {
+    static io.tollgate.core.admin.AdminResponse admin(io.tollgate.core.admin.AdminRoutes routes, String method) {
         return routes.dispatch(method, "/admin/cache", p -> new io.tollgate.core.admin.AdminRequest(method, "/admin/cache", p, Map.of(),
                 MutableHeaders.of(), new byte[0])).toCompletableFuture().join();
     }

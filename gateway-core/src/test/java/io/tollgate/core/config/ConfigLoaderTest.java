@@ -161,6 +161,45 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSemanticCacheIsOptInPerAliasAndChecked() {
+        String models = """
+                providers: { mock: { type: mock } }
+                models:
+                  faq:
+                    targets: [ { provider: mock, model: m } ]
+                    cache:
+                      semantic: { embedding-model: %s, threshold: %s }
+                  embed: { targets: [ { provider: mock, model: e } ] }
+                cache: { enabled: %s, semantic: { max-entries: 500, max-bytes: 8MB, max-entries-per-context: 50 } }
+                """;
+        GatewayConfig ok = parse(models.formatted("embed", "0.95", "true")).orThrow();
+        SemanticCacheConfig s = ok.models().get("faq").cache().semantic();
+        assertThat(s.embeddingModel()).isEqualTo("embed");
+        assertThat(s.threshold()).isEqualTo(0.95);
+        assertThat(s.timeout()).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(ok.models().get("embed").cache().semantic()).isNull();
+        assertThat(ok.cache().semantic()).isEqualTo(new SemanticIndexConfig(500, DataSize.ofMegabytes(8), 50));
+        assertThat(GatewayConfig.empty().cache().semantic()).isEqualTo(new SemanticIndexConfig(10_000, DataSize.ofMegabytes(64), 1_000));
+
+        assertThat(parse(models.formatted("nowhere", "0.95", "true")).problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("models.faq.cache.semantic.embedding-model");
+            assertThat(p.message()).contains("'nowhere'", "[faq, embed]");
+        });
+        assertThat(parse(models.formatted("faq", "0.95", "true")).problems()).singleElement()
+                .satisfies(p -> assertThat(p.path()).isEqualTo("models.faq.cache.semantic.embedding-model"));
+        assertThat(parse(models.formatted("embed", "0.95", "false")).problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("models.faq.cache.semantic");
+            assertThat(p.message()).contains("cache.enabled: true");
+        });
+        assertThat(parse(models.formatted("embed", "1.5", "true")).problems()).singleElement().hasToString(
+                "models.faq.cache.semantic.threshold (line 6): 1.5 (expected: > 0 and <= 1)");
+        assertThat(parse(models.formatted("embed", "0.9", "true").replace("threshold: 0.9", "threshold: 0.9, timeout: 0s"))
+                .problems()).singleElement().satisfies(p -> assertThat(p.path()).isEqualTo("models.faq.cache.semantic.timeout"));
+        assertThat(parse(models.formatted("embed", "0.9", "true").replace("embedding-model: embed, ", "")).problems())
+                .singleElement().satisfies(p -> assertThat(p.message()).contains("is required"));
+    }
+
+    @Test
     void duplicateKeysAndBadYamlAreReported() {
         assertThat(parse("server: { port: 1 }\nserver: { port: 2 }\n").problems()).isNotEmpty();
         ConfigLoader.LoadResult broken = parse("server: { port: 1\n");
