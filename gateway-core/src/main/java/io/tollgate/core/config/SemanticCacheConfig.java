@@ -20,7 +20,7 @@ public record SemanticCacheConfig(String embeddingModel, Double threshold, Durat
         if (embeddingModel == null || embeddingModel.isBlank()) {
             throw new ConfigException("embedding-model", "is required (an alias of models: that serves /v1/embeddings)");
         }
-        threshold = Defaults.or(threshold, 0.92);
+        threshold = Defaults.or(threshold, 0.95);
         timeout = Defaults.or(timeout, Duration.ofSeconds(1));
         if (!(threshold > 0 && threshold <= 1)) throw new ConfigException("threshold", threshold, "> 0 and <= 1");
         if (timeout.isNegative() || timeout.isZero()) throw new ConfigException("timeout", timeout, "> 0");

@@ -406,7 +406,7 @@ class SemanticCacheTest {
     @Test
     void theDefaultsAreConservative() {
         var c = new io.tollgate.core.config.SemanticCacheConfig("embed", null, null, null);
-        assertThat(c.threshold()).isEqualTo(0.92);
+        assertThat(c.threshold()).isEqualTo(0.95);
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(1));
     }
 }
