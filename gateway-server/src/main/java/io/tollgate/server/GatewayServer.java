@@ -132,16 +132,14 @@ public final class GatewayServer implements AutoCloseable {
         closed = true;
         state.startDraining();
         serverChannel.close().awaitUninterruptibly();
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (state.inFlight() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);   // the shutdown thread, never an event loop
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        boolean drained;
+        try {
+            drained = state.awaitDrained(grace);   // on the shutdown thread, never an event loop
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
         }
-        if (state.inFlight() > 0) {
+        if (!drained) {
             log.warn("shutdown grace of {} elapsed with {} requests still in flight; closing them", grace, state.inFlight());
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
