@@ -5,20 +5,27 @@
 #
 #   bench/load.sh [--duration 10] [--rates "500 1000 2000"] [--conns 64] [--rounds 2] [--stream]
 #                 [--config bench/bench.yaml | bench/bench-proxy.yaml]
+#   bench/load.sh --ttft [--trickle-ms 10] [--rates "100 200 500"]
+#
+# --ttft: streamed requests to an upstream that spaces its 24 SSE events --trickle-ms apart (a model
+# generating tokens), at fixed rates, through StreamProbe: added time to first chunk and to the last.
+# Also reports CPU time per request of each proxy at saturation (from /proc, user + system).
 #
 # Needs: wrk and nginx (apt-get install wrk nginx), the built jars (./mvnw -q package -DskipTests).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-duration=10; rates="500 1000 2000"; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml
+duration=10; rates=""; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml; ttft=0; trickle=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2;; --rates) rates="$2"; shift 2;; --conns) conns="$2"; shift 2;;
     --rounds) rounds="$2"; shift 2;; --warmup) warmup="$2"; shift 2;; --stream) stream=1; shift;;
     --config) config="$2"; shift 2;;
+    --ttft) ttft=1; stream=1; shift;; --trickle-ms) trickle="$2"; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
+[ -n "$rates" ] || rates=$([ "$ttft" = 1 ] && echo "100 200 500" || echo "500 1000 2000")
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "nginx is missing: apt-get install nginx" >&2; exit 1; }
 source bin/find-java
@@ -30,8 +37,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; nginx -c "$root/bench/nginx-proxy.conf" -s stop 2>/dev/null || true; }
 trap cleanup EXIT
 
-java -Xmx256m -cp gateway-bench/target/benchmarks.jar io.tollgate.bench.MockUpstream --port 18080 >"$work/mock.log" 2>&1 &
-pids+=($!)
+mock_delay=0; [ "$ttft" = 1 ] && mock_delay="$trickle"
+java -Xmx256m -cp gateway-bench/target/benchmarks.jar io.tollgate.bench.MockUpstream --port 18080 --chunk-delay-ms "$mock_delay" >"$work/mock.log" 2>&1 &
+mock_pid=$!; pids+=($mock_pid)
 nginx -c "$root/bench/nginx-proxy.conf"
 start_ns=$(date +%s%N)
 JAVA_OPTS="${JAVA_OPTS:-}" TOLLGATE_DATA="$work" bin/tollgate serve --config "$config" >"$work/gateway.log" 2>&1 &
@@ -50,11 +58,52 @@ url[nginx]=http://127.0.0.1:18090/v1/chat/completions;   auth[nginx]=""
 url[tollgate]=http://127.0.0.1:18088/v1/chat/completions; auth[tollgate]="tg-bench-key"
 targets=(direct nginx tollgate)
 
-run() { # target conns rate -> RESULT line
-  BODY_FILE="$body" AUTH="${auth[$1]}" RATE="$3" CONNS="$2" THREADS=1 \
-    wrk -t1 -c"$2" -d"${duration}s" --timeout 10s -s bench/post.lua "${url[$1]}" 2>&1 | grep '^RESULT' || echo "RESULT requests=0"
+# CPU time (clock ticks, user + system) of the processes serving a target: the mock alone for direct,
+# nginx's workers for nginx, the JVM for tollgate. Per request, it is what each proxy costs the machine.
+declare -A procs
+procs[direct]="$mock_pid"; procs[tollgate]="$gw_pid"
+procs[nginx]="$(cat /tmp/tollgate-bench-nginx.pid) $(pgrep -P "$(cat /tmp/tollgate-bench-nginx.pid)" | tr '\n' ' ')"
+ticks() { local sum=0; for p in $1; do sum=$(( sum + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$sum"; }
+hz=$(getconf CLK_TCK)
+
+run() { # target conns rate -> RESULT line (+ cpu_us=<CPU microseconds per request>)
+  local before after line reqs
+  before=$(ticks "${procs[$1]}")
+  line=$(BODY_FILE="$body" AUTH="${auth[$1]}" RATE="$3" CONNS="$2" THREADS=1 \
+    wrk -t1 -c"$2" -d"${duration}s" --timeout 10s -s bench/post.lua "${url[$1]}" 2>&1 | grep '^RESULT' || echo "RESULT requests=0")
+  after=$(ticks "${procs[$1]}")
+  reqs=$(field "$line" requests)
+  echo "$line cpu_us=$(( (after - before) * 1000000 / hz / (reqs > 0 ? reqs : 1) ))"
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+if [ "$ttft" = 1 ]; then
+  # streamed requests at fixed rates through StreamProbe, interleaved per round; medians over rounds
+  probe() { java -cp gateway-bench/target/benchmarks.jar io.tollgate.bench.StreamProbe --url "${url[$1]}" --body "$body" \
+              --auth "${auth[$1]}" --rate "$2" --duration "$duration" --warmup 3 | grep '^RESULT'; }
+  results="$work/ttft.tsv"; : > "$results"
+  for round in $(seq 1 "$rounds"); do
+    order=("${targets[@]}"); [ $((round % 2)) = 0 ] && order=(tollgate nginx direct)
+    for rate in $rates; do for t in "${order[@]}"; do echo -e "$rate\t$t\t$(probe "$t" "$rate")" >> "$results"; done; done
+  done
+  echo "## Tollgate streaming latency: 24 SSE events ${trickle} ms apart, ${duration}s x ${rounds} rounds, $(nproc) cores"
+  echo
+  echo "| rate | target | first chunk p50 µs | p90 µs | p99 µs | +first p50 µs | +first p99 µs | last chunk p50 µs | +last p50 µs | errors |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  for rate in $rates; do
+    declare -A f50 f99 l50
+    for t in "${targets[@]}"; do
+      rows=$(awk -F'\t' -v r="$rate" -v t="$t" '$1==r && $2==t {print $3}' "$results")
+      med() { echo "$rows" | while read -r l; do field "$l" "$1"; done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+      f50[$t]=$(med ttft_p50); f99[$t]=$(med ttft_p99); l50[$t]=$(med last_p50)
+      err=$(echo "$rows" | while read -r l; do field "$l" errors; done | paste -sd+ | bc)
+      a50="-"; a99="-"; al="-"
+      if [ "$t" != direct ]; then a50=$(( f50[$t] - f50[direct] )); a99=$(( f99[$t] - f99[direct] )); al=$(( l50[$t] - l50[direct] )); fi
+      echo "| $rate req/s | $t | ${f50[$t]} | $(med ttft_p90) | ${f99[$t]} | $a50 | $a99 | ${l50[$t]} | $al | $err |"
+    done
+  done
+  exit 0
+fi
 
 for t in "${targets[@]}"; do BODY_FILE="$body" AUTH="${auth[$t]}" wrk -t1 -c"$conns" -d"${warmup}s" -s bench/post.lua "${url[$t]}" >/dev/null 2>&1; done
 
@@ -74,8 +123,8 @@ echo "## Tollgate load test: $kind, ${conns} connections, ${duration}s x ${round
 echo
 echo "startup to first served request: ${startup_ms} ms; gateway RSS after the run: $((rss_kb / 1024)) MB"
 echo
-echo "| mode | target | req/s | p50 µs | p90 µs | p99 µs | p99.9 µs | +p50 µs | +p99 µs | errors |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| mode | target | req/s | p50 µs | p90 µs | p99 µs | p99.9 µs | +p50 µs | +p99 µs | CPU µs/req | errors |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for mode in sat $rates; do
   declare -A p50 p99
   for t in "${targets[@]}"; do
@@ -87,6 +136,6 @@ for mode in sat $rates; do
     err=$(echo "$rows" | while read -r l; do echo $(( $(field "$l" errors) + $(field "$l" non2xx) )); done | paste -sd+ | bc)
     add50="-"; add99="-"
     if [ "$t" != direct ]; then add50=$(( p50[$t] - p50[direct] )); add99=$(( p99[$t] - p99[direct] )); fi
-    echo "| $([ "$mode" = sat ] && echo saturation || echo "$mode req/s") | $t | $req | ${p50[$t]} | $(med p90) | ${p99[$t]} | $(med p999) | $add50 | $add99 | $err |"
+    echo "| $([ "$mode" = sat ] && echo saturation || echo "$mode req/s") | $t | $req | ${p50[$t]} | $(med p90) | ${p99[$t]} | $(med p999) | $add50 | $add99 | $(med cpu_us) | $err |"
   done
 done

@@ -8,7 +8,8 @@ import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -55,7 +56,8 @@ public final class GatewayServer implements AutoCloseable {
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         MultiThreadIoEventLoopGroup group = transports.newGroup(threads, "tollgate-io");
         runtime.transport(new NettyUpstreamTransport(transports.clientChannel()));
-        bindMeters(runtime);
+        // JMX-backed binders cost a few hundred ms of class loading: done alongside the rest of startup
+        Thread jvmMeters = Thread.ofPlatform().daemon().name("tollgate-jvm-meters").start(() -> bindMeters(runtime));
         runtime.apply(config);
         AdminApi.registerBuiltins(runtime);
         String host = config.server().bindHost();
@@ -74,7 +76,7 @@ public final class GatewayServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT) // -Dio.netty.allocator.type: pooled (bin/tollgate) | adaptive
                 // Backpressure: above 64 KiB unsent to a client, the router stops reading its upstream.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ServerInitializer(runtime, state, config.server()));
@@ -85,9 +87,10 @@ public final class GatewayServer implements AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
+        jvmMeters.join(); // the first scrape sees every meter
         GatewayServer server = new GatewayServer(runtime, state, group, channel, config.server().shutdownGrace());
-        log.info("Tollgate listening on {}:{} ({} transport, {} event loops, upstream TLS: {})", host, server.port(), transports.name(), threads,
-                NettyUpstreamTransport.tlsProvider());
+        log.info("Tollgate listening on {}:{} ({} transport, {} event loops), {} ms after JVM start", host, server.port(),
+                transports.name(), threads, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         return server;
     }
 
@@ -99,7 +102,9 @@ public final class GatewayServer implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider allocator) {
+            new NettyAllocatorMetrics(allocator).bindTo(registry);
+        }
     }
 
     public int port() {
@@ -127,16 +132,14 @@ public final class GatewayServer implements AutoCloseable {
         closed = true;
         state.startDraining();
         serverChannel.close().awaitUninterruptibly();
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (state.inFlight() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);   // the shutdown thread, never an event loop
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        boolean drained;
+        try {
+            drained = state.awaitDrained(grace);   // on the shutdown thread, never an event loop
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
         }
-        if (state.inFlight() > 0) {
+        if (!drained) {
             log.warn("shutdown grace of {} elapsed with {} requests still in flight; closing them", grace, state.inFlight());
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CacheFilterFactory implements FilterFactory {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CacheFilterFactory.class);
     static final String REDIS_PREFIX = "tollgate:cache:";
 
     @Override
@@ -68,6 +69,11 @@ public final class CacheFilterFactory implements FilterFactory {
                 return m;
             });
             memory.resize(c.maxBytes().bytes(), c.maxEntries());
+            long heap = Runtime.getRuntime().maxMemory();
+            if (c.maxBytes().bytes() > heap / 2) {
+                log.warn("cache.max-bytes ({} MB) is more than half of the JVM heap ({} MB): raise -Xmx (JAVA_OPTS) or lower cache.max-bytes",
+                        c.maxBytes().bytes() >> 20, heap >> 20);
+            }
             cache = memory;
         }
         CacheFilter.Meters meters = new CacheFilter.Meters(lookups(registry, "hit"), lookups(registry, "semantic_hit"),

@@ -28,7 +28,7 @@ public record CacheConfig(Boolean enabled, Backend backend, Duration ttl, Intege
         backend = Defaults.or(backend, Backend.MEMORY);
         ttl = Defaults.or(ttl, Duration.ofHours(1));
         maxEntries = Defaults.or(maxEntries, 10_000);
-        maxBytes = Defaults.or(maxBytes, DataSize.ofMegabytes(256));
+        maxBytes = Defaults.or(maxBytes, DataSize.ofMegabytes(64));
         scope = Defaults.or(scope, Scope.KEY);
         cacheNonDeterministic = Defaults.or(cacheNonDeterministic, false);
         semantic = Defaults.or(semantic, SemanticIndexConfig.DEFAULT);

@@ -3,9 +3,7 @@ package io.tollgate.core.metering;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.ModelConfig;
 import io.tollgate.core.config.TargetConfig;
@@ -21,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Input: the text of every message (string content, or the {@code text} parts of multi-part content,
  * tool-call arguments, names) tokenized with OpenAI's encodings ({@code o200k_base} for the gpt-4o / gpt-4.1 /
  * gpt-5 / o-series family, {@code cl100k_base} for other OpenAI models), plus 3 tokens per message and 3 for
- * the reply priming (OpenAI's documented accounting). Non-OpenAI models use ~4 characters per token.
+ * the reply priming (OpenAI's documented accounting). Non-OpenAI models use ~4 characters per token, as do
+ * OpenAI models in the first second after start, while {@link Tokenizers} loads the tables.
  * Output: {@code max_completion_tokens}, {@code max_tokens}, or {@link #DEFAULT_MAX_OUTPUT} when the client set none.
  *
  * <p>Thread-safe and allocation-light; one per config version ({@link #of(GatewayConfig)}).
@@ -32,9 +31,6 @@ public final class TokenEstimator {
     public static final int DEFAULT_MAX_OUTPUT = 1024;
     private static final int PER_MESSAGE = 3;
     private static final int REPLY_PRIMING = 3;
-
-    private static final Encoding O200K = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
-    private static final Encoding CL100K = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
 
     private final PriceTable prices;
     private final Map<String, ModelConfig> aliases;
@@ -143,10 +139,10 @@ public final class TokenEstimator {
         if (slash >= 0) m = m.substring(slash + 1);
         if (m.startsWith("gpt-4o") || m.startsWith("gpt-4.1") || m.startsWith("gpt-4.5") || m.startsWith("gpt-5")
                 || m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("chatgpt-4o")) {
-            return O200K;
+            return Tokenizers.o200k();
         }
         if (m.startsWith("gpt-") || m.startsWith("text-embedding") || m.startsWith("davinci") || m.startsWith("babbage")) {
-            return CL100K;
+            return Tokenizers.cl100k();
         }
         return null; // not an OpenAI tokenizer: use the heuristic
     }
@@ -163,7 +159,7 @@ public final class TokenEstimator {
         }
         // System prompts and conversation history repeat across requests: BPE is the costliest step on the
         // request path (profiled), so counts of longer texts are remembered, bounded by the characters held.
-        return (enc == O200K ? O200K_COUNTS : CL100K_COUNTS).get(text, enc::countTokens);
+        return (enc == Tokenizers.o200k() ? O200K_COUNTS : CL100K_COUNTS).get(text, enc::countTokens);
     }
 
     private static final int CACHE_MIN_CHARS = 64;

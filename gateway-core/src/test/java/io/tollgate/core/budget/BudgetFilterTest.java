@@ -48,6 +48,12 @@ import org.junit.jupiter.api.Test;
 
 class BudgetFilterTest {
 
+    @org.junit.jupiter.api.BeforeAll
+    static void loadTokenizerTables() {
+        io.tollgate.core.metering.Tokenizers.awaitLoaded(); // exact counts, not the heuristic of the first second
+    }
+
+
     /** Estimates $0.40 per request; a stream costs 1 cent per output token. */
     static final CostEstimator ESTIMATOR = new CostEstimator() {
         @Override public double costUsd(Exchange ex, TokenUsage usage) { return usage.outputTokens() * 0.01; }

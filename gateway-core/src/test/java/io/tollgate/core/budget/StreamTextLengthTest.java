@@ -14,6 +14,12 @@ import org.junit.jupiter.api.Test;
 /** The running output estimate of a capped stream, on recorded vendor streams (/work/shared/fixtures). */
 class StreamTextLengthTest {
 
+    @org.junit.jupiter.api.BeforeAll
+    static void loadTokenizerTables() {
+        io.tollgate.core.metering.Tokenizers.awaitLoaded(); // exact counts, not the heuristic of the first second
+    }
+
+
     private static final Path FIXTURES = Path.of(System.getProperty("tollgate.fixtures", "/work/shared/fixtures"));
 
     private static List<JsonNode> dataEvents(String file) throws IOException {

@@ -32,6 +32,35 @@ class SqliteLedgerTest extends LedgerContract {
     }
 
     @Test
+    void schemaVersionIsTheNewestMigration() throws Exception {
+        // LedgerDatabase skips Flyway when the history already holds SCHEMA_VERSION: it must name the newest file
+        Path migrations = Path.of(getClass().getResource("/db/migration/tollgate").toURI());
+        int newest;
+        try (var files = Files.list(migrations)) {
+            newest = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
+        }
+        assertThat(LedgerDatabase.SCHEMA_VERSION).isEqualTo(String.valueOf(newest));
+    }
+
+    @Test
+    void reopensAnUpToDateDatabaseWithoutMigratingAgain() throws Exception {
+        String location = location();
+        try (LedgerDatabase first = LedgerDatabase.open(location); Connection c = first.dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE marker (x INTEGER)");
+        }
+        try (LedgerDatabase again = LedgerDatabase.open(location); Connection c = again.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM tollgate_schema_history WHERE version = '" + LedgerDatabase.SCHEMA_VERSION + "'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            s.executeQuery("SELECT count(*) FROM marker").close(); // same database, same tables
+            s.executeQuery("SELECT count(*) FROM gateway_requests").close();
+        }
+    }
+
+    @Test
     void rejectsAnUnknownLocationWithoutLeakingAPassword() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LedgerDatabase.open("mysql://u:secret@h/db"))
                 .hasMessageContaining("expected sqlite:<path> or jdbc:postgresql://");

@@ -20,6 +20,12 @@ import org.junit.jupiter.api.Test;
 /** Metering behind the budget and rate-limit seams. */
 class CostEstimatesTest {
 
+    @org.junit.jupiter.api.BeforeAll
+    static void loadTokenizerTables() {
+        io.tollgate.core.metering.Tokenizers.awaitLoaded(); // exact counts, not the heuristic of the first second
+    }
+
+
     static GatewayConfig config(Map<String, PriceConfig> pricing) {
         ModelConfig chat = new ModelConfig(null, List.of(new TargetConfig("openai", "gpt-4o-mini", null),
                 new TargetConfig("openai", "gpt-4o", null)), null, null, null, null, null);

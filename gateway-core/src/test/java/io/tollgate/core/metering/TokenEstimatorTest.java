@@ -13,6 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class TokenEstimatorTest {
 
+    @org.junit.jupiter.api.BeforeAll
+    static void loadTokenizerTables() {
+        io.tollgate.core.metering.Tokenizers.awaitLoaded(); // exact counts, not the heuristic of the first second
+    }
+
+
     private static GatewayRequest chat(String model, String text, Integer maxTokens) {
         var body = Json.object().put("model", model);
         body.putArray("messages").addObject().put("role", "user").put("content", text);

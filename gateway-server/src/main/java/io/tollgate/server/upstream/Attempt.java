@@ -76,6 +76,13 @@ final class Attempt implements UpstreamCall {
 
     private void connectFresh() {
         reused = false;
+        transport.whenTlsReady(loop, this::connect);
+    }
+
+    private void connect() {
+        if (finished) {
+            return;
+        }
         transport.connect(loop, origin, timeouts.connect()).addListener((ChannelFuture f) -> {
             if (finished) {
                 if (f.isSuccess()) {

@@ -1,6 +1,7 @@
 package io.tollgate.server.upstream;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -19,6 +20,7 @@ import io.tollgate.core.upstream.UpstreamListener;
 import io.tollgate.core.upstream.UpstreamRequest;
 import io.tollgate.core.upstream.UpstreamTransport;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -35,23 +37,34 @@ public final class NettyUpstreamTransport implements UpstreamTransport {
     private static final Logger log = LoggerFactory.getLogger(NettyUpstreamTransport.class);
 
     private final Class<? extends SocketChannel> channelClass;
-    private final SslContext ssl;
+    /**
+     * Built on a background thread: loading the TLS stack and the trust store takes a few hundred
+     * milliseconds that would otherwise delay startup (and local plaintext upstreams never need it).
+     */
+    private final CompletableFuture<SslContext> ssl = new CompletableFuture<>();
     private final ConnectionPool pool = new ConnectionPool();
 
     public NettyUpstreamTransport(Class<? extends SocketChannel> channelClass) {
         this.channelClass = channelClass;
-        try {
-            SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-            this.ssl = SslContextBuilder.forClient().sslProvider(provider).build();
-            log.debug("upstream TLS provider: {}", provider);
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot create the TLS client context", e);
-        }
+        Thread.ofPlatform().daemon().name("tollgate-tls-init").start(() -> {
+            try {
+                SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+                ssl.complete(SslContextBuilder.forClient().sslProvider(provider).build());
+                log.info("upstream TLS: {}", provider == SslProvider.OPENSSL ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK");
+            } catch (SSLException | RuntimeException e) {
+                log.error("cannot create the TLS client context: HTTPS upstreams will fail to connect", e);
+                ssl.completeExceptionally(e);
+            }
+        });
     }
 
-    /** Which TLS implementation upstream calls use: OPENSSL or JDK. */
-    public static String tlsProvider() {
-        return OpenSsl.isAvailable() ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK";
+    /** Runs {@code then} on {@code loop} once the TLS context is built (or failed to build): at once after startup. */
+    void whenTlsReady(EventLoop loop, Runnable then) {
+        if (ssl.isDone()) {
+            then.run();
+        } else {
+            ssl.whenComplete((context, failure) -> loop.execute(then));
+        }
     }
 
     @Override
@@ -75,11 +88,14 @@ public final class NettyUpstreamTransport implements UpstreamTransport {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
+                // the inbound side's allocator: one set of arenas for the process, not two
+                .option(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (origin.tls()) {
-                            SslHandler handler = ssl.newHandler(ch.alloc(), origin.host(), origin.port());
+                            // done by now (see whenTlsReady); a context that failed to build fails this connect
+                            SslHandler handler = ssl.join().newHandler(ch.alloc(), origin.host(), origin.port());
                             SSLEngine engine = handler.engine();
                             SSLParameters params = engine.getSSLParameters();
                             params.setEndpointIdentificationAlgorithm("HTTPS");

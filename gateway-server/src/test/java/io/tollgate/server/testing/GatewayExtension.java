@@ -53,6 +53,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
             throw new IllegalArgumentException("test config is invalid: " + result.problems());
         }
         GatewayConfig config = result.config();
+        io.tollgate.core.metering.Tokenizers.awaitLoaded(); // tests assert exact token estimates
         server = GatewayServer.start(config, new GatewayRuntime(Main.terminalFactory()));
     }
 
