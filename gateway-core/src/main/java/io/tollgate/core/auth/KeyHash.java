@@ -16,12 +16,17 @@ public final class KeyHash {
 
     private KeyHash() {}
 
-    public static byte[] sha256(String key) {
+    /** One digest per thread: looking the algorithm up for every request costs more than hashing a key. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
+    });
+
+    public static byte[] sha256(String key) {
+        return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8)); // digest() also resets it
     }
 
     public static String sha256Hex(String key) {
