@@ -48,6 +48,8 @@ class GeminiBedrockIT {
               haiku:
                 targets: [ { provider: aws, model: "anthropic.claude-3-5-haiku-20241022-v1:0" } ]
                 retries: { max-attempts: 1 }
+              titan: { targets: [ { provider: aws, model: "amazon.titan-embed-text-v2:0" } ], retries: { max-attempts: 1 } }
+              cohere: { targets: [ { provider: aws, model: "cohere.embed-english-v3" } ], retries: { max-attempts: 1 } }
             keys:
               - { id: test, key: "tg-test-key" }
             state: { ledger: "sqlite:target/it-data/gemini-bedrock-it.db" }
@@ -125,6 +127,55 @@ class GeminiBedrockIT {
                 .withHeader("Authorization", matching("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\\d{8}/eu-west-1/bedrock/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}"))
                 .withRequestBody(matchingJsonPath("$.inferenceConfig.maxTokens", equalTo("50"))));
         assertThat(r.body()).doesNotContain("aws-secret-xyz");
+    }
+
+    @Test
+    void bedrockTitanEmbeddingsThroughInvokeModel() throws Exception {
+        upstream.stubFor(post(urlPathMatching("/model/.*/invoke")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "application/json").withBody(ToolCallingSdkIT.fixture("bedrock-invoke-titan-embed-text-v2.json"))));
+        HttpResponse<String> r = gateway.post("/v1/embeddings", """
+                {"model":"titan","input":"hello world","dimensions":256}""");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = Json.MAPPER.readTree(r.body());
+        assertThat(body.at("/data/0/embedding")).hasSize(8);
+        assertThat(body.at("/usage/prompt_tokens").asInt()).isEqualTo(7);
+        upstream.verify(postRequestedFor(urlPathMatching("/model/amazon\\.titan-embed-text-v2(%3A|:)0/invoke"))
+                .withHeader("Authorization", matching("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\\d{8}/eu-west-1/bedrock/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}"))
+                .withRequestBody(matchingJsonPath("$.inputText", equalTo("hello world")))
+                .withRequestBody(matchingJsonPath("$.dimensions", equalTo("256"))));
+    }
+
+    @Test
+    void bedrockCohereEmbeddingsBatchAndErrors() throws Exception {
+        upstream.stubFor(post(urlPathMatching("/model/.*/invoke")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "application/json").withHeader("x-amzn-bedrock-input-token-count", "9")
+                .withBody(ToolCallingSdkIT.fixture("bedrock-invoke-cohere-embed-v3.json"))));
+        HttpResponse<String> ok = gateway.post("/v1/embeddings", """
+                {"model":"cohere","input":["how do i reset my password","billing address change"]}""");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(ok.body()).path("data")).hasSize(2);
+        assertThat(Json.MAPPER.readTree(ok.body()).at("/usage/prompt_tokens").asInt()).isEqualTo(9);
+
+        upstream.stubFor(post(urlPathMatching("/model/.*/invoke")).willReturn(aResponse().withStatus(400)
+                .withHeader("content-type", "application/json").withHeader("x-amzn-ErrorType", "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/")
+                .withBody("{\"message\":\"Malformed input request: #: extraneous key [foo] is not permitted, please reformat your input and try again.\"}")));
+        HttpResponse<String> invalid = gateway.post("/v1/embeddings", """
+                {"model":"cohere","input":"x"}""");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.body()).contains("Malformed input request");
+
+        upstream.stubFor(post(urlPathMatching("/model/.*/invoke")).willReturn(aResponse().withStatus(429)
+                .withHeader("content-type", "application/json").withHeader("x-amzn-ErrorType", "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/")
+                .withBody("{\"message\":\"Too many requests, please wait before trying again.\"}")));
+        HttpResponse<String> throttled = gateway.post("/v1/embeddings", """
+                {"model":"cohere","input":"x"}""");
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.body()).doesNotContain("aws-secret-xyz");
+
+        HttpResponse<String> titanBatch = gateway.post("/v1/embeddings", """
+                {"model":"titan","input":["a","b"]}""");
+        assertThat(titanBatch.statusCode()).isEqualTo(400);
+        assertThat(Json.MAPPER.readTree(titanBatch.body()).at("/error/param").asText()).isEqualTo("input");
     }
 
     @Test

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * AWS Bedrock through the Converse API ({@code /model/<id>/converse} and {@code /converse-stream}):
- * one request shape for every model family on Bedrock. Requests are SigV4-signed with AWS's signer.
+ * one request shape for every model family on Bedrock; embeddings through {@code /model/<id>/invoke}
+ * with the model family's own body ({@link BedrockEmbeddings}). Requests are SigV4-signed with AWS's signer.
  */
 public final class BedrockAdapter implements ProviderAdapter {
 
@@ -58,7 +59,7 @@ public final class BedrockAdapter implements ProviderAdapter {
 
     @Override
     public boolean supports(ApiKind api) {
-        return api == ApiKind.CHAT_COMPLETIONS;
+        return api == ApiKind.CHAT_COMPLETIONS || api == ApiKind.EMBEDDINGS;
     }
 
     @Override
@@ -76,8 +77,12 @@ public final class BedrockAdapter implements ProviderAdapter {
         headers.set("accept", request.stream() ? "application/vnd.amazon.eventstream" : "application/json");
         extraHeaders.forEach(headers::set);
         // model ids contain ':' (anthropic.claude-3-5-haiku-20241022-v1:0) and ARNs contain '/': one path segment
-        String id = URLEncoder.encode(upstreamModel, StandardCharsets.UTF_8).replace("+", "%20");
-        URI uri = URI.create(base + "/model/" + id + (request.stream() ? "/converse-stream" : "/converse"));
+        String model = base + "/model/" + URLEncoder.encode(upstreamModel, StandardCharsets.UTF_8).replace("+", "%20");
+        if (request.api() == ApiKind.EMBEDDINGS) {
+            byte[] body = Json.bytes(BedrockEmbeddings.request(request.json(), upstreamModel));
+            return s.sign(UpstreamRequest.post(URI.create(model + "/invoke"), headers, body));
+        }
+        URI uri = URI.create(model + (request.stream() ? "/converse-stream" : "/converse"));
         byte[] body = Json.bytes(BedrockRequestTranslator.translate(request.json()));
         return s.sign(UpstreamRequest.post(uri, headers, body));
     }
@@ -90,6 +95,10 @@ public final class BedrockAdapter implements ProviderAdapter {
         } catch (IOException e) {
             throw new GatewayException(GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
                     "Bedrock answered " + status + " with a body that is not JSON.", FailureClass.SERVER_ERROR, null));
+        }
+        if (request.api() == ApiKind.EMBEDDINGS) {
+            TokenUsage usage = BedrockEmbeddings.usage(json, headers);
+            return GatewayResponse.json(status, BedrockEmbeddings.toOpenAi(json, usage, request.model()), usage);
         }
         TokenUsage usage = BedrockResponses.usage(json.path("usage"));
         String requestId = headers.get("x-amzn-RequestId");
