@@ -21,11 +21,13 @@ import org.jspecify.annotations.Nullable;
  * @param secretAccessKey AWS secret access key (Bedrock)
  * @param sessionToken    AWS session token (Bedrock), optional
  * @param enabled         force on or off; null = on when its credentials are present
+ * @param credentialsFile a Google service account's JSON key (Vertex AI)
  */
 public record ProviderConfig(String type, @Nullable String baseUrl, Secret apiKey, Map<String, String> headers,
                              Integer maxConnections, Duration connectTimeout, @Nullable String apiVersion,
                              @Nullable String region, @Nullable String project, Secret accessKeyId,
-                             Secret secretAccessKey, Secret sessionToken, @Nullable Boolean enabled) {
+                             Secret secretAccessKey, Secret sessionToken, @Nullable Boolean enabled,
+                             @Nullable String credentialsFile) {
 
     public ProviderConfig {
         if (type == null || type.isBlank()) throw new ConfigException("type", "is required (openai, anthropic, gemini, azure-openai, bedrock, mock, ...)");
@@ -40,7 +42,7 @@ public record ProviderConfig(String type, @Nullable String baseUrl, Secret apiKe
     }
 
     public static ProviderConfig of(String type, @Nullable String baseUrl, String apiKey) {
-        return new ProviderConfig(type, baseUrl, Secret.of(apiKey), null, null, null, null, null, null, null, null, null, null);
+        return new ProviderConfig(type, baseUrl, Secret.of(apiKey), null, null, null, null, null, null, null, null, null, null, null);
     }
 
     @Override

@@ -28,6 +28,14 @@ public interface ProviderAdapter {
     }
 
     /**
+     * What a disabled provider lacks, for the error its aliases answer with; null for the common case, a
+     * missing {@code api-key}. Shown to clients: name config keys, never values, paths or vendor messages.
+     */
+    default @org.jspecify.annotations.Nullable String missingCredential() {
+        return null;
+    }
+
+    /**
      * The vendor request for {@code request}, addressed to {@code upstreamModel}, credentials
      * included. For a streamed request, ask the vendor for usage in the stream where it needs asking.
      */

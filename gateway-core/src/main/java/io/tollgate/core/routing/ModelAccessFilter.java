@@ -98,7 +98,14 @@ public final class ModelAccessFilter implements GatewayFilter {
     }
 
     private GatewayError disabled(Route route) {
-        String missing = route.targets().stream().map(Target::provider).distinct().map(name -> {
+        // one hint per provider, in config order
+        String missing = route.targets().stream().collect(Collectors.toMap(Target::provider, t -> t, (a, b) -> a, java.util.LinkedHashMap::new))
+                .values().stream().map(t -> {
+            String name = t.provider();
+            String own = t.adapter().missingCredential();
+            if (own != null) {
+                return "providers." + name + ": " + own;
+            }
             ProviderConfig pc = config.providers().get(name);
             String type = pc == null ? name : pc.type();
             String env = type.toUpperCase(Locale.ROOT).replace('-', '_') + "_API_KEY";

@@ -62,7 +62,7 @@ public final class TestConfigs {
 
     public GatewayConfig build() {
         Map<String, ProviderConfig> providers = Map.of("mock",
-                new ProviderConfig("mock", null, null, null, null, null, null, null, null, null, null, null, null));
+                new ProviderConfig("mock", null, null, null, null, null, null, null, null, null, null, null, null, null));
         return new GatewayConfig(null, null, providers, models, null, teams, keys, null, null, state, alerts, filters);
     }
 

@@ -29,7 +29,7 @@ class CostEstimatesTest {
     static GatewayConfig config(Map<String, PriceConfig> pricing) {
         ModelConfig chat = new ModelConfig(null, List.of(new TargetConfig("openai", "gpt-4o-mini", null),
                 new TargetConfig("openai", "gpt-4o", null)), null, null, null, null, null);
-        return new GatewayConfig(null, null, Map.of("openai", new ProviderConfig("openai", null, null, null, null, null, null, null, null, null, null, null, null)),
+        return new GatewayConfig(null, null, Map.of("openai", new ProviderConfig("openai", null, null, null, null, null, null, null, null, null, null, null, null, null)),
                 Map.of("chat", chat), pricing, null, null, null, null, null, null, null);
     }
 

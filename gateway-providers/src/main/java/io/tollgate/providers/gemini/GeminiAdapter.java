@@ -19,36 +19,44 @@ import io.tollgate.core.provider.StreamTranslator;
 import io.tollgate.core.upstream.UpstreamRequest;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Google AI (Gemini API, {@code generativelanguage.googleapis.com}). Chat Completions are translated
- * to {@code generateContent} / {@code streamGenerateContent?alt=sse}, embeddings to
- * {@code batchEmbedContents}; answers come back in OpenAI's shapes.
+ * Gemini, on the Google AI API ({@code generativelanguage.googleapis.com}, {@code type: gemini}) or on
+ * Vertex AI ({@code type: vertex-ai}): the {@link GeminiEndpoint} says where and with which credentials.
+ * Chat Completions are translated to {@code generateContent} / {@code streamGenerateContent?alt=sse},
+ * embeddings to {@code batchEmbedContents} (Google AI only); answers come back in OpenAI's shapes.
  */
 public final class GeminiAdapter implements ProviderAdapter {
 
-    public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
+    public static final String DEFAULT_BASE_URL = GoogleAiEndpoint.DEFAULT_BASE_URL;
 
     private final String name;
-    private final String base;
-    private final String apiKey;
+    private final GeminiEndpoint endpoint;
     private final Map<String, String> extraHeaders;
     private final Clock clock;
 
+    /** The Google AI API with an API key. */
     public GeminiAdapter(String name, @Nullable String baseUrl, String apiKey, Map<String, String> extraHeaders, Clock clock) {
+        this(name, new GoogleAiEndpoint(baseUrl, apiKey), extraHeaders, clock);
+    }
+
+    GeminiAdapter(String name, GeminiEndpoint endpoint, Map<String, String> extraHeaders, Clock clock) {
         this.name = Objects.requireNonNull(name, "name");
-        String b = baseUrl == null || baseUrl.isBlank() ? DEFAULT_BASE_URL : baseUrl.strip();
-        this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
-        URI.create(this.base);   // fail at config time on a malformed URL
-        this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.extraHeaders = Map.copyOf(extraHeaders);
         this.clock = clock;
+    }
+
+    /** {@code baseUrl} without a trailing slash, or {@code fallback}; a malformed URL fails here, at config time. */
+    static String trimmed(@Nullable String baseUrl, String fallback) {
+        String b = baseUrl == null || baseUrl.isBlank() ? fallback : baseUrl.strip();
+        b = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+        URI.create(b);
+        return b;
     }
 
     @Override
@@ -58,34 +66,30 @@ public final class GeminiAdapter implements ProviderAdapter {
 
     @Override
     public boolean supports(ApiKind api) {
-        return api == ApiKind.CHAT_COMPLETIONS || api == ApiKind.EMBEDDINGS;
+        return api == ApiKind.CHAT_COMPLETIONS || (api == ApiKind.EMBEDDINGS && endpoint.embeddings());
     }
 
     @Override
     public boolean isEnabled() {
-        return !apiKey.isBlank();
+        return endpoint.isEnabled();
+    }
+
+    @Override
+    public @Nullable String missingCredential() {
+        return endpoint.missingCredential();
     }
 
     @Override
     public UpstreamRequest toUpstream(GatewayRequest request, String upstreamModel) {
-        MutableHeaders headers = MutableHeaders.of("content-type", "application/json", "x-goog-api-key", apiKey);
+        MutableHeaders headers = MutableHeaders.of("content-type", "application/json");
+        endpoint.authorize(headers);
         extraHeaders.forEach(headers::set);
-        String model = modelPath(upstreamModel);
         if (request.api() == ApiKind.EMBEDDINGS) {
-            return UpstreamRequest.post(URI.create(base + "/" + model + ":batchEmbedContents"), headers,
+            return UpstreamRequest.post(endpoint.uri(upstreamModel, "batchEmbedContents"), headers,
                     Json.bytes(GeminiRequestTranslator.embeddings(request.json(), stripPrefix(upstreamModel))));
         }
-        String method = request.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent";
-        return UpstreamRequest.post(URI.create(base + "/" + model + method), headers, Json.bytes(GeminiRequestTranslator.chat(request.json())));
-    }
-
-    /** {@code models/<id>}, the id URL-encoded; a configured {@code models/...} or {@code tunedModels/...} name is kept. */
-    static String modelPath(String upstreamModel) {
-        int slash = upstreamModel.indexOf('/');
-        if (slash > 0) {
-            return upstreamModel.substring(0, slash) + "/" + URLEncoder.encode(upstreamModel.substring(slash + 1), StandardCharsets.UTF_8);
-        }
-        return "models/" + URLEncoder.encode(upstreamModel, StandardCharsets.UTF_8);
+        String method = request.stream() ? "streamGenerateContent?alt=sse" : "generateContent";
+        return UpstreamRequest.post(endpoint.uri(upstreamModel, method), headers, Json.bytes(GeminiRequestTranslator.chat(request.json())));
     }
 
     private static String stripPrefix(String model) {

@@ -57,7 +57,7 @@ class PromptCachePricingTest {
     @Test
     void openAiCachedTokens() throws Exception {
         ProviderAdapter openai = new OpenAiProviderFactory().create("openai",
-                new ProviderConfig("openai", null, Secret.of("sk-test"), Map.of(), null, null, null, null, null, null, null, null, null),
+                new ProviderConfig("openai", null, Secret.of("sk-test"), Map.of(), null, null, null, null, null, null, null, null, null, null),
                 TestFilterServices.create());
         // gpt-5-nano: 185 x $0.05 + 1664 x $0.005 (cached) + 1450 x $0.40, per 1M
         DefaultExchange ex = meter(openai, "openai", "openai-chat-nonstream-cached-tokens.json", "gpt-5-nano-2025-08-07", "0.00059757");

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class AzureOpenAiProviderFactoryTest {
 
     private static ProviderAdapter azure(String baseUrl, String key, Map<String, String> headers, String apiVersion, Boolean enabled) {
-        ProviderConfig config = new ProviderConfig("azure-openai", baseUrl, Secret.of(key), headers, null, null, apiVersion, null, null, null, null, null, enabled);
+        ProviderConfig config = new ProviderConfig("azure-openai", baseUrl, Secret.of(key), headers, null, null, apiVersion, null, null, null, null, null, enabled, null);
         return new AzureOpenAiProviderFactory().create("azure", config, TestFilterServices.create());
     }
 

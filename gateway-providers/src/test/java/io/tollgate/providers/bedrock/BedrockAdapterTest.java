@@ -41,7 +41,7 @@ class BedrockAdapterTest {
 
     static ProviderConfig config(String region, String akid, String secret, String token) {
         return new ProviderConfig("bedrock", null, null, null, null, null, null, region, null,
-                Secret.of(akid), Secret.of(secret), Secret.of(token), null);
+                Secret.of(akid), Secret.of(secret), Secret.of(token), null, null);
     }
 
     @Test

@@ -45,7 +45,7 @@ class RouterWithMockProviderTest {
     private ModelRouter router(String... models) {
         List<TargetConfig> targets = java.util.Arrays.stream(models).map(m -> new TargetConfig("mock", m, null)).toList();
         ModelConfig chat = new ModelConfig(null, targets, new RetryConfig(models.length, Duration.ofMillis(10), null), null, null, null, null);
-        GatewayConfig config = new GatewayConfig(null, null, Map.of("mock", new ProviderConfig("mock", null, null, null, null, null, null, null, null, null, null, null, null)),
+        GatewayConfig config = new GatewayConfig(null, null, Map.of("mock", new ProviderConfig("mock", null, null, null, null, null, null, null, null, null, null, null, null, null)),
                 Map.of("chat", chat), null, null, null, null, null, null, null, null);
         return ModelRouter.create(config, services, (ex, request, timeouts, listener) -> {
             throw new AssertionError("the mock provider must not use the network transport");

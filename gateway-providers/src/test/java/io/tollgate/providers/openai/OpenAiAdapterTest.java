@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class OpenAiAdapterTest {
 
     static ProviderAdapter adapter(String type, String baseUrl, String key, Map<String, String> headers) {
-        ProviderConfig config = new ProviderConfig(type, baseUrl, Secret.of(key), headers, null, null, null, null, null, null, null, null, null);
+        ProviderConfig config = new ProviderConfig(type, baseUrl, Secret.of(key), headers, null, null, null, null, null, null, null, null, null, null);
         return new OpenAiProviderFactory().create(type, config, TestFilterServices.create());
     }
 

@@ -52,7 +52,7 @@ class OpenAiPresetsTest {
     @Test
     void aCustomBaseUrlEnablesAKeylessProviderAndEnabledOverrides() {
         assertThat(OpenAiAdapterTest.adapter("openai", "http://10.0.0.5:8000/v1", "", Map.of()).isEnabled()).isTrue();
-        ProviderConfig off = new ProviderConfig("ollama", null, Secret.NONE, null, null, null, null, null, null, null, null, null, false);
+        ProviderConfig off = new ProviderConfig("ollama", null, Secret.NONE, null, null, null, null, null, null, null, null, null, false, null);
         assertThat(new OpenAiProviderFactory().create("o", off, TestFilterServices.create()).isEnabled()).isFalse();
     }
 

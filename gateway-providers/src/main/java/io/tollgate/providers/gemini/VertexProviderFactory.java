@@ -1,0 +1,79 @@
+package io.tollgate.providers.gemini;
+
+import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.ProviderConfig;
+import io.tollgate.core.filter.FilterServices;
+import io.tollgate.core.provider.ProviderAdapter;
+import io.tollgate.core.provider.ProviderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code type: vertex-ai}: Gemini on Google Cloud. Keys: {@code project} (required), {@code region}
+ * (the location, default {@code us-central1}; {@code global} too), {@code credentials-file} (a service
+ * account's JSON key; default {@code $GOOGLE_APPLICATION_CREDENTIALS}) or {@code api-key} (a ready
+ * access token, e.g. from {@code gcloud auth print-access-token}, which then must be kept fresh by
+ * whoever sets it), {@code base-url}, {@code headers}.
+ */
+public final class VertexProviderFactory implements ProviderFactory {
+
+    static final String DEFAULT_LOCATION = "us-central1";
+
+    @Override
+    public Set<String> types() {
+        return Set.of("vertex-ai");
+    }
+
+    @Override
+    public ProviderAdapter create(String name, ProviderConfig config, FilterServices services) {
+        String project = config.project();
+        if (project == null || project.isBlank()) {
+            throw new ConfigException("project", "is required for vertex-ai (the Google Cloud project id)");
+        }
+        String location = config.region() == null || config.region().isBlank() ? DEFAULT_LOCATION : config.region().strip();
+        if (!location.matches("[a-z0-9-]+")) {
+            throw new ConfigException("region", location, "a Vertex AI location such as us-central1, europe-west4 or global");
+        }
+        String base = config.baseUrl();
+        if (base != null && !base.isBlank() && !(base.startsWith("https://") || base.startsWith("http://"))) {
+            throw new ConfigException("base-url", base, "an http(s) URL such as " + VertexEndpoint.defaultBaseUrl(location));
+        }
+        VertexTokens.TokenSource tokens = tokens(config, services);
+        try {
+            return new GeminiAdapter(name, new VertexEndpoint(base, project.strip(), location, tokens), config.headers(), services.clock());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("base-url", base, "a valid http(s) URL");
+        }
+    }
+
+    private static VertexTokens.TokenSource tokens(ProviderConfig config, FilterServices services) {
+        if (Boolean.FALSE.equals(config.enabled())) {
+            return fixed(null, "the provider is disabled (enabled: false)");
+        }
+        String token = config.apiKey().value();
+        if (!token.isBlank()) {
+            return fixed(token, null);
+        }
+        String file = config.credentialsFile();
+        if (file == null || file.isBlank()) {
+            file = System.getenv("GOOGLE_APPLICATION_CREDENTIALS");
+        }
+        if (file == null || file.isBlank()) {
+            return fixed(null, "no credentials: set credentials-file (or GOOGLE_APPLICATION_CREDENTIALS) or api-key");
+        }
+        Path path = Path.of(file.strip());
+        if (!Files.isReadable(path)) {
+            throw new ConfigException("credentials-file", file, "a readable service-account JSON key file");
+        }
+        return services.shared(VertexTokens.class, () -> new VertexTokens(services)).forFile(path);
+    }
+
+    private static VertexTokens.TokenSource fixed(@Nullable String token, @Nullable String problem) {
+        return new VertexTokens.TokenSource() {
+            @Override public @Nullable String token() { return token; }
+            @Override public @Nullable String problem() { return problem; }
+        };
+    }
+}
