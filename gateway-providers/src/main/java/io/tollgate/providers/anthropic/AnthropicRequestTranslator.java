@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.error.GatewayException;
 import io.tollgate.core.model.Json;
+import io.tollgate.providers.openai.ChatContent;
 import java.io.IOException;
 
 /**
@@ -138,28 +139,14 @@ final class AnthropicRequestTranslator {
         out.put("system", system.isEmpty() ? instruction : system + "\n\n" + instruction);
     }
 
+    /** Anthropic content blocks: {@code {type: text}} and {@code {type: image, source: base64 | url}}. */
+    private static final ChatContent.PartMapper PARTS = new ChatContent.PartMapper() {
+        @Override public ObjectNode text(String text) { return Json.object().put("type", "text").put("text", text); }
+        @Override public ObjectNode image(String url, String field) { return AnthropicRequestTranslator.image(url, field); }
+    };
+
     private static ArrayNode userContent(JsonNode content, String field) {
-        ArrayNode blocks = Json.NODES.arrayNode();
-        if (content == null || content.isNull()) {
-            return blocks;
-        }
-        if (content.isTextual()) {
-            blocks.addObject().put("type", "text").put("text", content.asText());
-            return blocks;
-        }
-        if (!content.isArray()) {
-            throw invalid("'" + field + "' must be a string or an array of content parts.", field);
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode part = content.get(j);
-            String type = part.path("type").asText();
-            switch (type) {
-                case "text" -> blocks.addObject().put("type", "text").put("text", part.path("text").asText());
-                case "image_url" -> blocks.add(image(part.path("image_url").path("url").asText(), field + "[" + j + "]"));
-                default -> throw invalid("Content part type '" + type + "' is not supported for Anthropic models.", field + "[" + j + "].type");
-            }
-        }
-        return blocks;
+        return ChatContent.userParts(content, field, "Anthropic", PARTS);
     }
 
     private static ObjectNode image(String url, String field) {
@@ -168,13 +155,13 @@ final class AnthropicRequestTranslator {
         if (url.startsWith("data:")) {
             int semi = url.indexOf(";base64,");
             if (semi < 0) {
-                throw invalid("'" + field + ".image_url.url' must be a base64 data: URL or an http(s) URL.", field + ".image_url.url");
+                throw invalid("'" + field + "' must be a base64 data: URL or an http(s) URL.", field);
             }
             source.put("type", "base64").put("media_type", url.substring(5, semi)).put("data", url.substring(semi + 8));
         } else if (url.startsWith("http://") || url.startsWith("https://")) {
             source.put("type", "url").put("url", url);
         } else {
-            throw invalid("'" + field + ".image_url.url' must be a base64 data: URL or an http(s) URL.", field + ".image_url.url");
+            throw invalid("'" + field + "' must be a base64 data: URL or an http(s) URL.", field);
         }
         return block;
     }

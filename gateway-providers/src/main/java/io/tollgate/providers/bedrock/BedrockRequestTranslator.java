@@ -94,24 +94,14 @@ final class BedrockRequestTranslator {
         config.set("toolChoice", tc);
     }
 
+    /** Converse content blocks: {@code {text}} and {@code {image: {format, source: {bytes}}}}. */
+    private static final ChatContent.PartMapper PARTS = new ChatContent.PartMapper() {
+        @Override public ObjectNode text(String text) { return Json.object().put("text", text); }
+        @Override public ObjectNode image(String url, String field) { return BedrockRequestTranslator.image(url, field); }
+    };
+
     private static ArrayNode userContent(JsonNode content, String field) {
-        ArrayNode blocks = Json.NODES.arrayNode();
-        if (content == null || content.isNull()) return blocks;
-        if (content.isTextual()) {
-            blocks.addObject().put("text", content.asText());
-            return blocks;
-        }
-        if (!content.isArray()) throw ChatContent.invalid("'" + field + "' must be a string or an array of content parts.", field);
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode part = content.get(j);
-            String type = part.path("type").asText();
-            switch (type) {
-                case "text" -> blocks.addObject().put("text", part.path("text").asText());
-                case "image_url" -> blocks.add(image(part.path("image_url").path("url").asText(), field + "[" + j + "].image_url.url"));
-                default -> throw ChatContent.invalid("Content part type '" + type + "' is not supported for Bedrock models.", field + "[" + j + "].type");
-            }
-        }
-        return blocks;
+        return ChatContent.userParts(content, field, "Bedrock", PARTS);
     }
 
     /** Converse takes image bytes (png, jpeg, gif, webp); remote URLs are not fetched. */

@@ -151,24 +151,14 @@ final class GeminiRequestTranslator {
         out.putObject("toolConfig").set("functionCallingConfig", fcc);
     }
 
+    /** Gemini parts: {@code {text}} and {@code {inlineData: {mimeType, data}}}. */
+    private static final ChatContent.PartMapper PARTS = new ChatContent.PartMapper() {
+        @Override public ObjectNode text(String text) { return Json.object().put("text", text); }
+        @Override public ObjectNode image(String url, String field) { return GeminiRequestTranslator.image(url, field); }
+    };
+
     private static ArrayNode userParts(JsonNode content, String field) {
-        ArrayNode parts = Json.NODES.arrayNode();
-        if (content == null || content.isNull()) return parts;
-        if (content.isTextual()) {
-            parts.addObject().put("text", content.asText());
-            return parts;
-        }
-        if (!content.isArray()) throw ChatContent.invalid("'" + field + "' must be a string or an array of content parts.", field);
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode part = content.get(j);
-            String type = part.path("type").asText();
-            switch (type) {
-                case "text" -> parts.addObject().put("text", part.path("text").asText());
-                case "image_url" -> parts.add(image(part.path("image_url").path("url").asText(), field + "[" + j + "].image_url.url"));
-                default -> throw ChatContent.invalid("Content part type '" + type + "' is not supported for Gemini models.", field + "[" + j + "].type");
-            }
-        }
-        return parts;
+        return ChatContent.userParts(content, field, "Gemini", PARTS);
     }
 
     /** Only inline data: Gemini fetches no http(s) URLs (fileData needs an uploaded file URI). */

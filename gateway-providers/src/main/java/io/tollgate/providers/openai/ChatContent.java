@@ -1,6 +1,8 @@
 package io.tollgate.providers.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.error.GatewayException;
 import io.tollgate.core.model.Json;
@@ -50,6 +52,43 @@ public final class ChatContent {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** How one vendor writes the parts of a user message. */
+    public interface PartMapper {
+        /** The vendor's text part. */
+        ObjectNode text(String text);
+
+        /** The vendor's image part for an {@code image_url} URL; {@code field} names the URL for errors. */
+        ObjectNode image(String url, String field);
+    }
+
+    /**
+     * The parts of a user message's {@code content} (a string, or an array of {@code text} and
+     * {@code image_url} parts) in a vendor's shape; other part types are a 400 naming {@code vendor}.
+     */
+    public static ArrayNode userParts(@Nullable JsonNode content, String field, String vendor, PartMapper mapper) {
+        ArrayNode parts = Json.NODES.arrayNode();
+        if (content == null || content.isNull()) {
+            return parts;
+        }
+        if (content.isTextual()) {
+            parts.add(mapper.text(content.asText()));
+            return parts;
+        }
+        if (!content.isArray()) {
+            throw invalid("'" + field + "' must be a string or an array of content parts.", field);
+        }
+        for (int j = 0; j < content.size(); j++) {
+            JsonNode part = content.get(j);
+            String type = part.path("type").asText();
+            switch (type) {
+                case "text" -> parts.add(mapper.text(part.path("text").asText()));
+                case "image_url" -> parts.add(mapper.image(part.path("image_url").path("url").asText(), field + "[" + j + "].image_url.url"));
+                default -> throw invalid("Content part type '" + type + "' is not supported for " + vendor + " models.", field + "[" + j + "].type");
+            }
+        }
+        return parts;
     }
 
     public static GatewayException invalid(String message, String param) {
