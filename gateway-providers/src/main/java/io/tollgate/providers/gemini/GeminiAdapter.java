@@ -89,7 +89,7 @@ public final class GeminiAdapter implements ProviderAdapter {
                     Json.bytes(GeminiRequestTranslator.embeddings(request.json(), stripPrefix(upstreamModel))));
         }
         String method = request.stream() ? "streamGenerateContent?alt=sse" : "generateContent";
-        return UpstreamRequest.post(endpoint.uri(upstreamModel, method), headers, Json.bytes(GeminiRequestTranslator.chat(request.json())));
+        return UpstreamRequest.post(endpoint.uri(upstreamModel, method), headers, Json.bytes(GeminiRequestTranslator.chat(request.json(), endpoint.images())));
     }
 
     private static String stripPrefix(String model) {

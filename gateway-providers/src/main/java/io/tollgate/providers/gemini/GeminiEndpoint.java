@@ -23,6 +23,9 @@ interface GeminiEndpoint {
         return null;
     }
 
+    /** Which remote image URIs the platform fetches itself, and how user parts are written there. */
+    GeminiImages images();
+
     /** Whether {@code batchEmbedContents} exists there (the Google AI API only). */
     boolean embeddings();
 }

@@ -17,7 +17,8 @@ final class GeminiRequestTranslator {
 
     private GeminiRequestTranslator() {}
 
-    static ObjectNode chat(ObjectNode chat) {
+    /** {@code images} says which remote image URIs the platform reads. */
+    static ObjectNode chat(ObjectNode chat, GeminiImages images) {
         ObjectNode out = Json.object();
         ArrayNode contents = out.putArray("contents");
         StringBuilder system = new StringBuilder();
@@ -32,7 +33,7 @@ final class GeminiRequestTranslator {
                     if (!system.isEmpty()) system.append("\n\n");
                     system.append(ChatContent.textOf(m.get("content"), field + ".content"));
                 }
-                case "user" -> append(contents, "user", userParts(m.get("content"), field + ".content"));
+                case "user" -> append(contents, "user", ChatContent.userParts(m.get("content"), field + ".content", images.vendor, images));
                 case "assistant" -> append(contents, "model", assistantParts(m, field, toolNames));
                 case "tool" -> {
                     String id = m.path("tool_call_id").asText("");
@@ -149,27 +150,6 @@ final class GeminiRequestTranslator {
             throw ChatContent.invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
         }
         out.putObject("toolConfig").set("functionCallingConfig", fcc);
-    }
-
-    /** Gemini parts: {@code {text}} and {@code {inlineData: {mimeType, data}}}. */
-    private static final ChatContent.PartMapper PARTS = new ChatContent.PartMapper() {
-        @Override public ObjectNode text(String text) { return Json.object().put("text", text); }
-        @Override public ObjectNode image(String url, String field) { return GeminiRequestTranslator.image(url, field); }
-    };
-
-    private static ArrayNode userParts(JsonNode content, String field) {
-        return ChatContent.userParts(content, field, "Gemini", PARTS);
-    }
-
-    /** Only inline data: Gemini fetches no http(s) URLs (fileData needs an uploaded file URI). */
-    private static ObjectNode image(String url, String field) {
-        int marker = url.indexOf(";base64,");
-        if (!url.startsWith("data:") || marker < 0) {
-            throw ChatContent.invalid("'" + field + "' must be a base64 data: URL for Gemini models (remote image URLs are not fetched).", field);
-        }
-        ObjectNode part = Json.object();
-        part.putObject("inlineData").put("mimeType", url.substring(5, marker)).put("data", url.substring(marker + 8));
-        return part;
     }
 
     private static ArrayNode assistantParts(JsonNode m, String field, Map<String, String> toolNames) {

@@ -45,6 +45,11 @@ final class GoogleAiEndpoint implements GeminiEndpoint {
     }
 
     @Override
+    public GeminiImages images() {
+        return GeminiImages.GOOGLE_AI;
+    }
+
+    @Override
     public boolean embeddings() {
         return true;
     }

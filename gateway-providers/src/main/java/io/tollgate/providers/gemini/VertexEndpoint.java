@@ -63,6 +63,11 @@ final class VertexEndpoint implements GeminiEndpoint {
     }
 
     @Override
+    public GeminiImages images() {
+        return GeminiImages.VERTEX;
+    }
+
+    @Override
     public boolean embeddings() {
         return false;   // Vertex embeds through :predict with another body: not translated (docs/providers.md)
     }
