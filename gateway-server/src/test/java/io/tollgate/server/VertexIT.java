@@ -64,6 +64,7 @@ class VertexIT {
               pro: { targets: [ { provider: vertex, model: gemini-2.5-pro } ], retries: { max-attempts: 1 } }
               limited: { targets: [ { provider: vertex, model: gemini-limited } ], retries: { max-attempts: 1 } }
               denied: { targets: [ { provider: vertex, model: gemini-denied } ], retries: { max-attempts: 1 } }
+              embed: { targets: [ { provider: vertex, model: text-embedding-005 } ], retries: { max-attempts: 1 } }
             keys: [ { id: test, key: "tg-test-key" } ]
             state: { ledger: "sqlite:target/it-data/vertex-it.db" }
             """.formatted(GOOD_KEY, BAD_KEY)).upstream(VertexIT::tokenEndpointAndKeys);
@@ -219,5 +220,23 @@ class VertexIT {
         assertThat(denied.statusCode()).isEqualTo(502);
         assertThat(Json.MAPPER.readTree(denied.body()).at("/error/message").asText()).contains("rejected the gateway's credentials", "403");
         assertThat(denied.body()).doesNotContain("acme-prod").doesNotContain("ya29.").doesNotContain("aiplatform.endpoints.predict");
+    }
+
+    @Test
+    void embeddingsGoThroughPredictAndAreMetered() throws Exception {
+        awaitToken("ya29\\..*");
+        google.stubFor(post(MODELS + "text-embedding-005:predict").willReturn(aResponse().withHeader("content-type", "application/json")
+                .withBody("""
+                        {"predictions":[{"embeddings":{"statistics":{"truncated":false,"token_count":3},"values":[0.25,-0.5]}}],
+                         "metadata":{"billableCharacterCount":11}}""")));
+        HttpResponse<String> r = gateway.post("/v1/embeddings", "{\"model\":\"embed\",\"input\":\"hello world\",\"dimensions\":2}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = Json.MAPPER.readTree(r.body());
+        assertThat(body.at("/data/0/embedding/1").asDouble()).isEqualTo(-0.5);
+        assertThat(body.at("/usage/prompt_tokens").asInt()).isEqualTo(3);
+        google.verify(postRequestedFor(urlEqualTo(MODELS + "text-embedding-005:predict"))
+                .withHeader("authorization", matching("Bearer ya29\\..*"))
+                .withRequestBody(matchingJsonPath("$.instances[0].content", equalTo("hello world")))
+                .withRequestBody(matchingJsonPath("$.parameters.outputDimensionality", equalTo("2"))));
     }
 }

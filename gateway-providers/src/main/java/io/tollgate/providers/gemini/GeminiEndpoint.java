@@ -26,6 +26,6 @@ interface GeminiEndpoint {
     /** Which remote image URIs the platform fetches itself, and how user parts are written there. */
     GeminiImages images();
 
-    /** Whether {@code batchEmbedContents} exists there (the Google AI API only). */
-    boolean embeddings();
+    /** How the platform embeds text. */
+    GeminiEmbeddings embeddings();
 }

@@ -9,9 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Canonical OpenAI chat / embeddings request -> Gemini {@code generateContent} /
- * {@code batchEmbedContents} request. Pure and stateless; what cannot be expressed is a 400 naming
- * the field, never a silent drop.
+ * Canonical OpenAI chat request -> Gemini {@code generateContent} request (embeddings are
+ * {@link GeminiEmbeddings}). Pure and stateless; what cannot be expressed is a 400 naming the field,
+ * never a silent drop.
  */
 final class GeminiRequestTranslator {
 
@@ -56,34 +56,6 @@ final class GeminiRequestTranslator {
         translateTools(chat, out);
         ObjectNode gen = generationConfig(chat);
         if (!gen.isEmpty()) out.set("generationConfig", gen);
-        return out;
-    }
-
-    /** {@code batchEmbedContents}: one request per input string. */
-    static ObjectNode embeddings(ObjectNode req, String upstreamModel) {
-        JsonNode input = req.get("input");
-        ArrayNode texts = Json.NODES.arrayNode();
-        if (input != null && input.isTextual()) {
-            texts.add(input.asText());
-        } else if (input != null && input.isArray() && !input.isEmpty()) {
-            for (int i = 0; i < input.size(); i++) {
-                if (!input.get(i).isTextual()) {
-                    throw ChatContent.invalid("Gemini embeddings take text: 'input[" + i + "]' must be a string (token arrays are not supported).", "input[" + i + "]");
-                }
-                texts.add(input.get(i));
-            }
-        } else {
-            throw ChatContent.invalid("'input' must be a string or a non-empty array of strings.", "input");
-        }
-        ObjectNode out = Json.object();
-        ArrayNode requests = out.putArray("requests");
-        for (JsonNode t : texts) {
-            ObjectNode r = requests.addObject();
-            r.put("model", "models/" + upstreamModel);
-            r.putObject("content").putArray("parts").addObject().put("text", t.asText());
-            JsonNode dims = req.get("dimensions");
-            if (dims != null && dims.canConvertToInt()) r.put("outputDimensionality", dims.asInt());
-        }
         return out;
     }
 

@@ -50,7 +50,7 @@ final class GoogleAiEndpoint implements GeminiEndpoint {
     }
 
     @Override
-    public boolean embeddings() {
-        return true;
+    public GeminiEmbeddings embeddings() {
+        return GeminiEmbeddings.BATCH_EMBED_CONTENTS;
     }
 }

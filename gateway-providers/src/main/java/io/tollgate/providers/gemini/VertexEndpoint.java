@@ -68,7 +68,7 @@ final class VertexEndpoint implements GeminiEndpoint {
     }
 
     @Override
-    public boolean embeddings() {
-        return false;   // Vertex embeds through :predict with another body: not translated (docs/providers.md)
+    public GeminiEmbeddings embeddings() {
+        return GeminiEmbeddings.PREDICT;
     }
 }
