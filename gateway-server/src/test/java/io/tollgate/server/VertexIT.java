@@ -125,6 +125,12 @@ class VertexIT {
         throw new AssertionError("the gateway never called Vertex with a token matching " + tokenRegex);
     }
 
+    /** Vertex streams {@code fixture} for {@code modelPath}, split into several TCP chunks that cut SSE events apart. */
+    private static void streamFrom(String modelPath, String fixture) {
+        google.stubFor(post(modelPath + ":streamGenerateContent?alt=sse").willReturn(aResponse().withHeader("content-type", "text/event-stream")
+                .withBody(fixture(fixture)).withChunkedDribbleDelay(7, 150)));
+    }
+
     static String fixture(String name) {
         try {
             return ProxyIT.fixture(name);
@@ -153,8 +159,7 @@ class VertexIT {
     @Test
     void streamingUsesTheSseMethod() throws Exception {
         awaitToken("ya29\\..*");
-        google.stubFor(post(MODEL_PATH + ":streamGenerateContent?alt=sse").willReturn(aResponse().withHeader("content-type", "text/event-stream")
-                .withBody(fixture("gemini-streamGenerateContent-text.sse")).withChunkedDribbleDelay(5, 200)));
+        streamFrom(MODEL_PATH, "gemini-streamGenerateContent-text.sse");
         HttpResponse<String> r = gateway.post("/v1/chat/completions", """
                 {"model":"flash","stream":true,"messages":[{"role":"user","content":"weather?"}]}""");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -184,8 +189,7 @@ class VertexIT {
     @Test
     void toolCallsAndCloudStorageImagesTranslateAsOnGemini() throws Exception {
         awaitToken("ya29\\..*");
-        google.stubFor(post(PRO_PATH + ":streamGenerateContent?alt=sse").willReturn(aResponse().withHeader("content-type", "text/event-stream")
-                .withBody(fixture("gemini-streamGenerateContent-function-call.sse")).withChunkedDribbleDelay(7, 150)));
+        streamFrom(PRO_PATH, "gemini-streamGenerateContent-function-call.sse");
         HttpResponse<String> r = gateway.post("/v1/chat/completions", """
                 {"model":"pro","stream":true,
                  "tools":[{"type":"function","function":{"name":"weather","parameters":{"type":"object","properties":{"latitude":{"type":"string"}}}}}],
