@@ -40,6 +40,8 @@ class VertexIT {
     static final Path GOOD_KEY = DIR.resolve("good-sa.json");
     static final Path BAD_KEY = DIR.resolve("bad-sa.json");
     static final String MODEL_PATH = "/v1/projects/acme-prod/locations/europe-west4/publishers/google/models/gemini-2.5-flash";
+    static final String MODELS = "/v1/projects/acme-prod/locations/europe-west4/publishers/google/models/";
+    static final String PRO_PATH = MODELS + "gemini-2.5-pro";
 
     @RegisterExtension
     @Order(1)
@@ -59,6 +61,10 @@ class VertexIT {
               flash: { targets: [ { provider: vertex, model: gemini-2.5-flash } ], retries: { max-attempts: 1 } }
               refused: { targets: [ { provider: refused, model: gemini-2.5-flash } ], retries: { max-attempts: 1 } }
               static: { targets: [ { provider: static, model: gemini-2.5-flash } ], retries: { max-attempts: 1 } }
+              pro: { targets: [ { provider: vertex, model: gemini-2.5-pro } ], retries: { max-attempts: 1 } }
+              limited: { targets: [ { provider: vertex, model: gemini-limited } ], retries: { max-attempts: 1 } }
+              denied: { targets: [ { provider: vertex, model: gemini-denied } ], retries: { max-attempts: 1 } }
+              embed: { targets: [ { provider: vertex, model: text-embedding-005 } ], retries: { max-attempts: 1 } }
             keys: [ { id: test, key: "tg-test-key" } ]
             state: { ledger: "sqlite:target/it-data/vertex-it.db" }
             """.formatted(GOOD_KEY, BAD_KEY)).upstream(VertexIT::tokenEndpointAndKeys);
@@ -119,6 +125,12 @@ class VertexIT {
         throw new AssertionError("the gateway never called Vertex with a token matching " + tokenRegex);
     }
 
+    /** Vertex streams {@code fixture} for {@code modelPath}, split into several TCP chunks that cut SSE events apart. */
+    private static void streamFrom(String modelPath, String fixture) {
+        google.stubFor(post(modelPath + ":streamGenerateContent?alt=sse").willReturn(aResponse().withHeader("content-type", "text/event-stream")
+                .withBody(fixture(fixture)).withChunkedDribbleDelay(7, 150)));
+    }
+
     static String fixture(String name) {
         try {
             return ProxyIT.fixture(name);
@@ -147,8 +159,7 @@ class VertexIT {
     @Test
     void streamingUsesTheSseMethod() throws Exception {
         awaitToken("ya29\\..*");
-        google.stubFor(post(MODEL_PATH + ":streamGenerateContent?alt=sse").willReturn(aResponse().withHeader("content-type", "text/event-stream")
-                .withBody(fixture("gemini-streamGenerateContent-text.sse")).withChunkedDribbleDelay(5, 200)));
+        streamFrom(MODEL_PATH, "gemini-streamGenerateContent-text.sse");
         HttpResponse<String> r = gateway.post("/v1/chat/completions", """
                 {"model":"flash","stream":true,"messages":[{"role":"user","content":"weather?"}]}""");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -173,5 +184,63 @@ class VertexIT {
         assertThat(error.path("message").asText()).contains("refused", "Vertex AI access token").doesNotContain("bad-sa.json");
         assertThat(r.body()).doesNotContain("PRIVATE KEY").doesNotContain("ya29.");
         google.verify(postRequestedFor(urlEqualTo("/bad-token")));
+    }
+
+    @Test
+    void toolCallsAndCloudStorageImagesTranslateAsOnGemini() throws Exception {
+        awaitToken("ya29\\..*");
+        streamFrom(PRO_PATH, "gemini-streamGenerateContent-function-call.sse");
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", """
+                {"model":"pro","stream":true,
+                 "tools":[{"type":"function","function":{"name":"weather","parameters":{"type":"object","properties":{"latitude":{"type":"string"}}}}}],
+                 "messages":[{"role":"user","content":[{"type":"text","text":"weather where this photo was taken?"},
+                                                       {"type":"image_url","image_url":{"url":"gs://acme-photos/berlin.jpg"}}]}]}""");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"tool_calls\"", "\"name\":\"weather\"", "\"finish_reason\":\"tool_calls\"").endsWith("data: [DONE]\n\n");
+        google.verify(postRequestedFor(urlEqualTo(PRO_PATH + ":streamGenerateContent?alt=sse"))
+                .withHeader("authorization", matching("Bearer ya29\\..*"))
+                .withRequestBody(matchingJsonPath("$.tools[0].functionDeclarations[0].name", equalTo("weather")))
+                .withRequestBody(matchingJsonPath("$.contents[0].parts[1].fileData.fileUri", equalTo("gs://acme-photos/berlin.jpg")))
+                .withRequestBody(matchingJsonPath("$.contents[0].parts[1].fileData.mimeType", equalTo("image/jpeg"))));
+    }
+
+    @Test
+    void vertexErrorsAreMappedWithoutLeakingTheProjectOrToken() throws Exception {
+        awaitToken("ya29\\..*");
+        google.stubFor(post(MODELS + "gemini-limited:generateContent").willReturn(aResponse().withStatus(429).withHeader("content-type", "application/json")
+                .withBody(fixture("gemini-error-429-resource_exhausted.json"))));
+        HttpResponse<String> limited = gateway.post("/v1/chat/completions", "{\"model\":\"limited\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(Json.MAPPER.readTree(limited.body()).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+        assertThat(limited.headers().firstValue("retry-after")).hasValue("48");
+
+        // Vertex's IAM denial (another model: the 429 made the first one cool down) names the project and the resource path: the client sees neither
+        google.stubFor(post(MODELS + "gemini-denied:generateContent").willReturn(aResponse().withStatus(403).withHeader("content-type", "application/json")
+                .withBody("""
+                        {"error":{"code":403,"status":"PERMISSION_DENIED","message":"Permission 'aiplatform.endpoints.predict' denied on resource \
+                        '//aiplatform.googleapis.com/projects/acme-prod/locations/europe-west4/publishers/google/models/gemini-2.5-pro' (or it may not exist).",\
+                        "details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"IAM_PERMISSION_DENIED","domain":"aiplatform.googleapis.com"}]}}""")));
+        HttpResponse<String> denied = gateway.post("/v1/chat/completions", "{\"model\":\"denied\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(denied.statusCode()).isEqualTo(502);
+        assertThat(Json.MAPPER.readTree(denied.body()).at("/error/message").asText()).contains("rejected the gateway's credentials", "403");
+        assertThat(denied.body()).doesNotContain("acme-prod").doesNotContain("ya29.").doesNotContain("aiplatform.endpoints.predict");
+    }
+
+    @Test
+    void embeddingsGoThroughPredictAndAreMetered() throws Exception {
+        awaitToken("ya29\\..*");
+        google.stubFor(post(MODELS + "text-embedding-005:predict").willReturn(aResponse().withHeader("content-type", "application/json")
+                .withBody("""
+                        {"predictions":[{"embeddings":{"statistics":{"truncated":false,"token_count":3},"values":[0.25,-0.5]}}],
+                         "metadata":{"billableCharacterCount":11}}""")));
+        HttpResponse<String> r = gateway.post("/v1/embeddings", "{\"model\":\"embed\",\"input\":\"hello world\",\"dimensions\":2}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = Json.MAPPER.readTree(r.body());
+        assertThat(body.at("/data/0/embedding/1").asDouble()).isEqualTo(-0.5);
+        assertThat(body.at("/usage/prompt_tokens").asInt()).isEqualTo(3);
+        google.verify(postRequestedFor(urlEqualTo(MODELS + "text-embedding-005:predict"))
+                .withHeader("authorization", matching("Bearer ya29\\..*"))
+                .withRequestBody(matchingJsonPath("$.instances[0].content", equalTo("hello world")))
+                .withRequestBody(matchingJsonPath("$.parameters.outputDimensionality", equalTo("2"))));
     }
 }

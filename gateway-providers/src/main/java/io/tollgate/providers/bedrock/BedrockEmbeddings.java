@@ -7,6 +7,7 @@ import io.tollgate.core.model.Headers;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.model.TokenUsage;
 import io.tollgate.providers.openai.ChatContent;
+import io.tollgate.providers.openai.EmbeddingsContent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +49,7 @@ final class BedrockEmbeddings {
 
     /** The InvokeModel body for {@code request} (an OpenAI embeddings request) and {@code modelId}. */
     static ObjectNode request(JsonNode request, String modelId) {
-        List<String> texts = texts(request.get("input"));
+        List<String> texts = EmbeddingsContent.texts(request.get("input"), "Bedrock");
         JsonNode dims = request.get("dimensions");
         ObjectNode body = Json.object();
         if (family(modelId) == Family.TITAN) {
@@ -80,24 +81,6 @@ final class BedrockEmbeddings {
         return body;
     }
 
-    private static List<String> texts(@Nullable JsonNode input) {
-        List<String> texts = new ArrayList<>();
-        if (input != null && input.isTextual()) {
-            texts.add(input.asText());
-        } else if (input != null && input.isArray() && !input.isEmpty()) {
-            for (int i = 0; i < input.size(); i++) {
-                if (!input.get(i).isTextual()) {
-                    throw ChatContent.invalid("Bedrock embeddings take text: 'input[" + i + "]' must be a string (token arrays are not supported).",
-                            "input[" + i + "]");
-                }
-                texts.add(input.get(i).asText());
-            }
-        } else {
-            throw ChatContent.invalid("'input' must be a string or a non-empty array of strings.", "input");
-        }
-        return texts;
-    }
-
     /** Input tokens of the answer: Titan's count in the body, else Bedrock's header; null when neither says. */
     static @Nullable TokenUsage usage(JsonNode answer, Headers headers) {
         JsonNode n = answer.get("inputTextTokenCount");
@@ -117,9 +100,6 @@ final class BedrockEmbeddings {
 
     /** The answer in OpenAI's {@code list} of {@code embedding}s. */
     static ObjectNode toOpenAi(JsonNode answer, @Nullable TokenUsage usage, String model) {
-        ObjectNode out = Json.object();
-        out.put("object", "list");
-        ArrayNode data = out.putArray("data");
         List<JsonNode> vectors = new ArrayList<>();
         if (answer.path("embedding").isArray()) {
             vectors.add(answer.get("embedding"));                                  // Titan
@@ -128,15 +108,6 @@ final class BedrockEmbeddings {
         } else if (answer.path("embeddings").path("float").isArray()) {
             answer.get("embeddings").get("float").forEach(vectors::add);            // Cohere v4: embeddings_by_type
         }
-        for (int i = 0; i < vectors.size(); i++) {
-            ObjectNode item = data.addObject();
-            item.put("object", "embedding");
-            item.put("index", i);
-            item.set("embedding", vectors.get(i));
-        }
-        out.put("model", model);
-        long in = usage == null ? 0 : usage.inputTokens();
-        out.putObject("usage").put("prompt_tokens", in).put("total_tokens", in);
-        return out;
+        return EmbeddingsContent.list(vectors, model, usage == null ? 0 : usage.inputTokens());
     }
 }

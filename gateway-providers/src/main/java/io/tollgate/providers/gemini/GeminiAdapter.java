@@ -1,8 +1,6 @@
 package io.tollgate.providers.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.core.error.ErrorCode;
 import io.tollgate.core.error.FailureClass;
 import io.tollgate.core.error.GatewayError;
@@ -28,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * Gemini, on the Google AI API ({@code generativelanguage.googleapis.com}, {@code type: gemini}) or on
  * Vertex AI ({@code type: vertex-ai}): the {@link GeminiEndpoint} says where and with which credentials.
  * Chat Completions are translated to {@code generateContent} / {@code streamGenerateContent?alt=sse},
- * embeddings to {@code batchEmbedContents} (Google AI only); answers come back in OpenAI's shapes.
+ * embeddings to the platform's method ({@link GeminiEmbeddings}); answers come back in OpenAI's shapes.
  */
 public final class GeminiAdapter implements ProviderAdapter {
 
@@ -66,7 +64,7 @@ public final class GeminiAdapter implements ProviderAdapter {
 
     @Override
     public boolean supports(ApiKind api) {
-        return api == ApiKind.CHAT_COMPLETIONS || (api == ApiKind.EMBEDDINGS && endpoint.embeddings());
+        return api == ApiKind.CHAT_COMPLETIONS || api == ApiKind.EMBEDDINGS;
     }
 
     @Override
@@ -85,15 +83,12 @@ public final class GeminiAdapter implements ProviderAdapter {
         endpoint.authorize(headers);
         extraHeaders.forEach(headers::set);
         if (request.api() == ApiKind.EMBEDDINGS) {
-            return UpstreamRequest.post(endpoint.uri(upstreamModel, "batchEmbedContents"), headers,
-                    Json.bytes(GeminiRequestTranslator.embeddings(request.json(), stripPrefix(upstreamModel))));
+            GeminiEmbeddings embeddings = endpoint.embeddings();
+            return UpstreamRequest.post(endpoint.uri(upstreamModel, embeddings.method), headers,
+                    Json.bytes(embeddings.request(request.json(), upstreamModel)));
         }
         String method = request.stream() ? "streamGenerateContent?alt=sse" : "generateContent";
-        return UpstreamRequest.post(endpoint.uri(upstreamModel, method), headers, Json.bytes(GeminiRequestTranslator.chat(request.json())));
-    }
-
-    private static String stripPrefix(String model) {
-        return model.startsWith("models/") ? model.substring(7) : model;
+        return UpstreamRequest.post(endpoint.uri(upstreamModel, method), headers, Json.bytes(GeminiRequestTranslator.chat(request.json(), endpoint.images())));
     }
 
     @Override
@@ -106,7 +101,7 @@ public final class GeminiAdapter implements ProviderAdapter {
                     "Gemini answered " + status + " with a body that is not JSON.", FailureClass.SERVER_ERROR, null));
         }
         if (request.api() == ApiKind.EMBEDDINGS) {
-            return GatewayResponse.json(status, toEmbeddings(json, request.model()), null);
+            return endpoint.embeddings().answer(status, json, request.model());
         }
         String blocked = json.path("promptFeedback").path("blockReason").asText("");
         if (!blocked.isEmpty()) {
@@ -114,23 +109,6 @@ public final class GeminiAdapter implements ProviderAdapter {
         }
         TokenUsage usage = GeminiResponses.usage(json.path("usageMetadata"));
         return GatewayResponse.json(status, GeminiResponses.toChatCompletion(json, usage, clock.instant().getEpochSecond(), request.model()), usage);
-    }
-
-    /** Gemini reports no token counts for embeddings: usage is zero in the body and unmetered (null). */
-    static ObjectNode toEmbeddings(JsonNode batch, String model) {
-        ObjectNode out = Json.object();
-        out.put("object", "list");
-        ArrayNode data = out.putArray("data");
-        int i = 0;
-        for (JsonNode e : batch.path("embeddings")) {
-            ObjectNode item = data.addObject();
-            item.put("object", "embedding");
-            item.put("index", i++);
-            item.set("embedding", e.path("values").isArray() ? e.get("values") : Json.NODES.arrayNode());
-        }
-        out.put("model", model);
-        out.putObject("usage").put("prompt_tokens", 0).put("total_tokens", 0);
-        return out;
     }
 
     @Override

@@ -23,6 +23,9 @@ interface GeminiEndpoint {
         return null;
     }
 
-    /** Whether {@code batchEmbedContents} exists there (the Google AI API only). */
-    boolean embeddings();
+    /** Which remote image URIs the platform fetches itself, and how user parts are written there. */
+    GeminiImages images();
+
+    /** How the platform embeds text. */
+    GeminiEmbeddings embeddings();
 }

@@ -9,15 +9,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Canonical OpenAI chat / embeddings request -> Gemini {@code generateContent} /
- * {@code batchEmbedContents} request. Pure and stateless; what cannot be expressed is a 400 naming
- * the field, never a silent drop.
+ * Canonical OpenAI chat request -> Gemini {@code generateContent} request (embeddings are
+ * {@link GeminiEmbeddings}). Pure and stateless; what cannot be expressed is a 400 naming the field,
+ * never a silent drop.
  */
 final class GeminiRequestTranslator {
 
     private GeminiRequestTranslator() {}
 
-    static ObjectNode chat(ObjectNode chat) {
+    /** {@code images} says which remote image URIs the platform reads. */
+    static ObjectNode chat(ObjectNode chat, GeminiImages images) {
         ObjectNode out = Json.object();
         ArrayNode contents = out.putArray("contents");
         StringBuilder system = new StringBuilder();
@@ -32,7 +33,7 @@ final class GeminiRequestTranslator {
                     if (!system.isEmpty()) system.append("\n\n");
                     system.append(ChatContent.textOf(m.get("content"), field + ".content"));
                 }
-                case "user" -> append(contents, "user", userParts(m.get("content"), field + ".content"));
+                case "user" -> append(contents, "user", ChatContent.userParts(m.get("content"), field + ".content", images.vendor, images));
                 case "assistant" -> append(contents, "model", assistantParts(m, field, toolNames));
                 case "tool" -> {
                     String id = m.path("tool_call_id").asText("");
@@ -55,34 +56,6 @@ final class GeminiRequestTranslator {
         translateTools(chat, out);
         ObjectNode gen = generationConfig(chat);
         if (!gen.isEmpty()) out.set("generationConfig", gen);
-        return out;
-    }
-
-    /** {@code batchEmbedContents}: one request per input string. */
-    static ObjectNode embeddings(ObjectNode req, String upstreamModel) {
-        JsonNode input = req.get("input");
-        ArrayNode texts = Json.NODES.arrayNode();
-        if (input != null && input.isTextual()) {
-            texts.add(input.asText());
-        } else if (input != null && input.isArray() && !input.isEmpty()) {
-            for (int i = 0; i < input.size(); i++) {
-                if (!input.get(i).isTextual()) {
-                    throw ChatContent.invalid("Gemini embeddings take text: 'input[" + i + "]' must be a string (token arrays are not supported).", "input[" + i + "]");
-                }
-                texts.add(input.get(i));
-            }
-        } else {
-            throw ChatContent.invalid("'input' must be a string or a non-empty array of strings.", "input");
-        }
-        ObjectNode out = Json.object();
-        ArrayNode requests = out.putArray("requests");
-        for (JsonNode t : texts) {
-            ObjectNode r = requests.addObject();
-            r.put("model", "models/" + upstreamModel);
-            r.putObject("content").putArray("parts").addObject().put("text", t.asText());
-            JsonNode dims = req.get("dimensions");
-            if (dims != null && dims.canConvertToInt()) r.put("outputDimensionality", dims.asInt());
-        }
         return out;
     }
 
@@ -149,27 +122,6 @@ final class GeminiRequestTranslator {
             throw ChatContent.invalid("'tool_choice' must be auto, none, required or a named function.", "tool_choice");
         }
         out.putObject("toolConfig").set("functionCallingConfig", fcc);
-    }
-
-    /** Gemini parts: {@code {text}} and {@code {inlineData: {mimeType, data}}}. */
-    private static final ChatContent.PartMapper PARTS = new ChatContent.PartMapper() {
-        @Override public ObjectNode text(String text) { return Json.object().put("text", text); }
-        @Override public ObjectNode image(String url, String field) { return GeminiRequestTranslator.image(url, field); }
-    };
-
-    private static ArrayNode userParts(JsonNode content, String field) {
-        return ChatContent.userParts(content, field, "Gemini", PARTS);
-    }
-
-    /** Only inline data: Gemini fetches no http(s) URLs (fileData needs an uploaded file URI). */
-    private static ObjectNode image(String url, String field) {
-        int marker = url.indexOf(";base64,");
-        if (!url.startsWith("data:") || marker < 0) {
-            throw ChatContent.invalid("'" + field + "' must be a base64 data: URL for Gemini models (remote image URLs are not fetched).", field);
-        }
-        ObjectNode part = Json.object();
-        part.putObject("inlineData").put("mimeType", url.substring(5, marker)).put("data", url.substring(marker + 8));
-        return part;
     }
 
     private static ArrayNode assistantParts(JsonNode m, String field, Map<String, String> toolNames) {

@@ -45,7 +45,12 @@ final class GoogleAiEndpoint implements GeminiEndpoint {
     }
 
     @Override
-    public boolean embeddings() {
-        return true;
+    public GeminiImages images() {
+        return GeminiImages.GOOGLE_AI;
+    }
+
+    @Override
+    public GeminiEmbeddings embeddings() {
+        return GeminiEmbeddings.BATCH_EMBED_CONTENTS;
     }
 }

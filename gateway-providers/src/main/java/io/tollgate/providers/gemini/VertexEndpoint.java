@@ -63,7 +63,12 @@ final class VertexEndpoint implements GeminiEndpoint {
     }
 
     @Override
-    public boolean embeddings() {
-        return false;   // Vertex embeds through :predict with another body: not translated (docs/providers.md)
+    public GeminiImages images() {
+        return GeminiImages.VERTEX;
+    }
+
+    @Override
+    public GeminiEmbeddings embeddings() {
+        return GeminiEmbeddings.PREDICT;
     }
 }

@@ -122,7 +122,7 @@ class GeminiAdapterTest {
 
     @Test
     void untranslatableInputIsA400NamingTheField() {
-        assertThatThrownBy(() -> adapter.toUpstream(chat("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://x/y.png\"}}]}]}"), "g"))
+        assertThatThrownBy(() -> adapter.toUpstream(chat("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"gs://bucket/y.png\"}}]}]}"), "g"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.error().status()).isEqualTo(400);
                     assertThat(e.error().param()).isEqualTo("messages[0].content[0].image_url.url");

@@ -9,6 +9,7 @@ import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.model.GatewayResponse;
 import io.tollgate.core.model.Headers;
 import io.tollgate.core.model.Json;
+import io.tollgate.core.model.TokenUsage;
 import io.tollgate.core.upstream.UpstreamRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -48,5 +49,51 @@ class GeminiEmbeddingsTest {
         assertThat(j.at("/data/0/embedding/1").asDouble()).isEqualTo(-0.2);
         assertThat(j.at("/usage/prompt_tokens").asInt()).isZero();
         assertThat(r.usage()).isNull();
+    }
+
+    @Test
+    void vertexEmbedsThroughPredictWithOneInstancePerText() throws Exception {
+        GeminiAdapter vertex = GeminiImagesTest.VERTEX;
+        assertThat(vertex.supports(ApiKind.EMBEDDINGS)).isTrue();
+        UpstreamRequest r = vertex.toUpstream(GeminiAdapterTest.request(ApiKind.EMBEDDINGS,
+                "{\"model\":\"emb\",\"input\":[\"a\",\"b\"],\"dimensions\":256}"), "text-embedding-005");
+        assertThat(r.uri().toString()).isEqualTo("https://us-central1-aiplatform.googleapis.com/v1/projects/acme/locations/us-central1/"
+                + "publishers/google/models/text-embedding-005:predict");
+        assertThat(r.headers().get("authorization")).isEqualTo("Bearer ya29.t");
+        JsonNode b = Json.parse(r.body());
+        assertThat(b.path("instances")).hasSize(2);
+        assertThat(b.at("/instances/1/content").asText()).isEqualTo("b");
+        assertThat(b.at("/parameters/outputDimensionality").asInt()).isEqualTo(256);
+        assertThat(Json.parse(vertex.toUpstream(GeminiAdapterTest.request(ApiKind.EMBEDDINGS, "{\"model\":\"emb\",\"input\":\"hi\"}"),
+                "text-embedding-005").body()).has("parameters")).isFalse();
+        assertThatThrownBy(() -> vertex.toUpstream(GeminiAdapterTest.request(ApiKind.EMBEDDINGS, "{\"model\":\"emb\",\"input\":[\"a\",[1]]}"), "e"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.error().param()).isEqualTo("input[1]");
+                    assertThat(e.error().message()).startsWith("Vertex AI embeddings take text");
+                });
+    }
+
+    @Test
+    void vertexPredictionsBecomeOpenAiEmbeddingsWithTheirTokenCounts() throws Exception {
+        // the documented :predict answer of a text-embedding model (values cut to two dimensions)
+        byte[] body = """
+                {"predictions":[
+                  {"embeddings":{"statistics":{"truncated":false,"token_count":6},"values":[0.0102,-0.0391]}},
+                  {"embeddings":{"statistics":{"truncated":false,"token_count":4},"values":[0.0233,0.0517]}}],
+                 "metadata":{"billableCharacterCount":31}}""".getBytes(StandardCharsets.UTF_8);
+        GatewayResponse r = GeminiImagesTest.VERTEX.fromUpstream(GeminiAdapterTest.request(ApiKind.EMBEDDINGS, "{\"model\":\"emb\",\"input\":[\"a\",\"b\"]}"),
+                200, Headers.EMPTY, body);
+        JsonNode j = r.json();
+        assertThat(j.path("object").asText()).isEqualTo("list");
+        assertThat(j.path("model").asText()).isEqualTo("emb");
+        assertThat(j.at("/data/1/index").asInt()).isEqualTo(1);
+        assertThat(j.at("/data/1/embedding/1").asDouble()).isEqualTo(0.0517);
+        assertThat(j.at("/usage/prompt_tokens").asInt()).isEqualTo(10);
+        assertThat(j.at("/usage/total_tokens").asInt()).isEqualTo(10);
+        assertThat(r.usage()).isEqualTo(TokenUsage.of(10, 0));
+
+        GatewayResponse uncounted = GeminiImagesTest.VERTEX.fromUpstream(GeminiAdapterTest.request(ApiKind.EMBEDDINGS, "{\"model\":\"emb\",\"input\":\"a\"}"),
+                200, Headers.EMPTY, "{\"predictions\":[{\"embeddings\":{\"values\":[0.1]}}]}".getBytes(StandardCharsets.UTF_8));
+        assertThat(uncounted.usage()).isNull();
     }
 }

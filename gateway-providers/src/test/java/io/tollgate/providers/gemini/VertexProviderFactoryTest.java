@@ -43,7 +43,9 @@ class VertexProviderFactoryTest {
         ProviderAdapter global = factory.create("v", config("acme", "global", "ya29.t", null), TestFilterServices.create());
         assertThat(global.toUpstream(chat(false), "gemini-2.5-pro").uri().toString())
                 .startsWith("https://aiplatform.googleapis.com/v1/projects/acme/locations/global/");
-        assertThat(global.supports(ApiKind.EMBEDDINGS)).isFalse();
+        assertThat(global.supports(ApiKind.EMBEDDINGS)).isTrue();
+        assertThat(global.toUpstream(GeminiAdapterTest.request(ApiKind.EMBEDDINGS, "{\"model\":\"e\",\"input\":\"x\"}"), "text-embedding-005")
+                .uri().toString()).isEqualTo("https://aiplatform.googleapis.com/v1/projects/acme/locations/global/publishers/google/models/text-embedding-005:predict");
     }
 
     @Test
