@@ -104,8 +104,6 @@ public final class Main {
         GatewayConfig config = overrides(result.config(), host, port);
         GatewayRuntime runtime = new GatewayRuntime(terminalFactory());
         GatewayServer server = GatewayServer.start(config, runtime);
-        // After listening: on a small machine, parsing the BPE tables alongside startup would slow it down
-        io.tollgate.core.metering.Tokenizers.preload();
         ConfigReloader reloader = new ConfigReloader(file, next -> apply(runtime, overrides(next, host, port)), runtime.registry());
         AdminApi.routes(runtime).add("POST", "/admin/reload", request -> CompletableFuture.supplyAsync(() -> {
             var outcome = reloader.reloadNow();

@@ -162,11 +162,14 @@ public final class TokenEstimator {
         return (enc == Tokenizers.o200k() ? O200K_COUNTS : CL100K_COUNTS).get(text, enc::countTokens);
     }
 
-    private static final int CACHE_MIN_CHARS = 64;
+    /** Below this, BPE is about as cheap as a cache lookup (measured: a 58-char system message cost 7 % of event-loop CPU uncached). */
+    private static final int CACHE_MIN_CHARS = 32;
+    /** Roughly what one cached entry costs beyond its characters (node, key object, boxed count). */
+    private static final int ENTRY_OVERHEAD = 96;
     private static final Cache<String, Integer> O200K_COUNTS = countCache();
     private static final Cache<String, Integer> CL100K_COUNTS = countCache();
 
     private static Cache<String, Integer> countCache() {
-        return Caffeine.newBuilder().maximumWeight(8L * 1024 * 1024).weigher((String text, Integer n) -> text.length()).build();
+        return Caffeine.newBuilder().maximumWeight(8L * 1024 * 1024).weigher((String text, Integer n) -> text.length() + ENTRY_OVERHEAD).build();
     }
 }
