@@ -21,7 +21,7 @@ public record CachedAnswer(JsonNode body, double costUsd) {
 
     public static CachedAnswer fromBytes(byte[] bytes) {
         try {
-            JsonNode o = Json.parse(bytes);
+            JsonNode o = Json.parseAnswer(bytes);
             return new CachedAnswer(o.get("body"), o.path("cost_usd").asDouble());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

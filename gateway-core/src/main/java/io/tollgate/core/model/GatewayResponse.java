@@ -73,7 +73,7 @@ public final class GatewayResponse {
         JsonNode j = json;
         if (j == null) {
             try {
-                j = Json.parse(body());
+                j = Json.parseAnswer(body());
             } catch (IOException e) {
                 j = Json.object();
             }

@@ -83,7 +83,7 @@ public final class StreamChunk {
         JsonNode j = json;
         if (j == null) {
             try {
-                j = Json.parse(data);
+                j = Json.parseAnswer(data);
             } catch (IOException e) {
                 j = Json.object();
             }

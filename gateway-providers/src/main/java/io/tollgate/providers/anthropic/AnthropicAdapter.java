@@ -108,7 +108,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     public GatewayResponse fromUpstream(GatewayRequest request, int status, Headers headers, byte[] body) {
         JsonNode message;
         try {
-            message = Json.parse(body);
+            message = Json.parseAnswer(body);
         } catch (IOException e) {
             throw new GatewayException(GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
                     "Anthropic answered " + status + " with a body that is not JSON.", FailureClass.SERVER_ERROR, null));

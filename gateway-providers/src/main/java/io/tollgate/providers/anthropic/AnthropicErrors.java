@@ -19,7 +19,7 @@ final class AnthropicErrors {
     static GatewayError toError(int status, Headers headers, byte[] body) {
         JsonNode err = Json.object();
         try {
-            err = Json.parse(body).path("error");
+            err = Json.parseAnswer(body).path("error");
         } catch (IOException | RuntimeException ignored) {
             // a proxy's HTML page or an empty body: classify by status alone
         }

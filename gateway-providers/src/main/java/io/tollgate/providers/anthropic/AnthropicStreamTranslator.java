@@ -65,7 +65,7 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         if (failed || data.length == 0) return;
         JsonNode json;
         try {
-            json = Json.parse(data);
+            json = Json.parseAnswer(data);
         } catch (IOException e) {
             // a garbled stream is the upstream's failure: end it with an error, never a half answer
             failed = true;

@@ -91,7 +91,7 @@ public final class BedrockAdapter implements ProviderAdapter {
     public GatewayResponse fromUpstream(GatewayRequest request, int status, Headers headers, byte[] body) {
         JsonNode json;
         try {
-            json = Json.parse(body);
+            json = Json.parseAnswer(body);
         } catch (IOException e) {
             throw new GatewayException(GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
                     "Bedrock answered " + status + " with a body that is not JSON.", FailureClass.SERVER_ERROR, null));

@@ -17,7 +17,7 @@ final class BedrockErrors {
     static GatewayError toError(int status, Headers headers, byte[] body) {
         String message = "";
         try {
-            JsonNode json = Json.parse(body);
+            JsonNode json = Json.parseAnswer(body);
             message = json.path("message").asText(json.path("Message").asText(""));
         } catch (IOException | RuntimeException ignored) {
             // not JSON: classify by status and error type alone

@@ -75,7 +75,7 @@ final class BedrockStreamTranslator implements StreamTranslator {
         String messageType = m.headers().getOrDefault(":message-type", "event");
         JsonNode json;
         try {
-            json = m.payload().length == 0 ? Json.object() : Json.parse(m.payload());
+            json = m.payload().length == 0 ? Json.object() : Json.parseAnswer(m.payload());
         } catch (IOException e) {
             fail(out, GatewayError.upstream(ErrorCode.UPSTREAM_ERROR, "Bedrock sent a stream event that is not JSON.", FailureClass.SERVER_ERROR, null));
             return;

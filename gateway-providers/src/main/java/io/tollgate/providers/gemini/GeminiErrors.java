@@ -19,7 +19,7 @@ final class GeminiErrors {
     static GatewayError toError(int status, Headers headers, byte[] body) {
         JsonNode err = Json.object();
         try {
-            err = Json.parse(body).path("error");
+            err = Json.parseAnswer(body).path("error");
         } catch (IOException | RuntimeException ignored) {
             // an HTML page from a proxy or an empty body: classify by status alone
         }

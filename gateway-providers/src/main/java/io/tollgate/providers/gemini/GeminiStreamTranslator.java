@@ -79,7 +79,7 @@ final class GeminiStreamTranslator implements StreamTranslator {
         if (failed || data.length == 0 || SseDecoder.isDone(data)) return;
         JsonNode json;
         try {
-            json = Json.parse(data);
+            json = Json.parseAnswer(data);
         } catch (IOException e) {
             fail(out, GatewayError.upstream(ErrorCode.UPSTREAM_ERROR, "Gemini sent a stream event that is not JSON.", FailureClass.SERVER_ERROR, null));
             return;

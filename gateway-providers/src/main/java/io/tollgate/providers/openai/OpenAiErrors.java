@@ -112,7 +112,7 @@ public final class OpenAiErrors {
         static Envelope parse(byte[] body) {
             if (body.length == 0) return new Envelope(null, null, null, null);
             try {
-                return of(Json.parse(body));
+                return of(Json.parseAnswer(body));
             } catch (IOException | RuntimeException e) {
                 return new Envelope(null, null, null, null);   // HTML from a proxy, plain text: nothing to relay
             }

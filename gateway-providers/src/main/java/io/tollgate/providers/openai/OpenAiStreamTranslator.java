@@ -132,7 +132,7 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
 
     private static JsonNode parseOrEmpty(byte[] data) {
         try {
-            return Json.parse(data);
+            return Json.parseAnswer(data);
         } catch (IOException | RuntimeException e) {
             return Json.object();
         }

@@ -49,7 +49,7 @@ public final class OpenAiUsage {
      * other field unparsed (an embeddings answer is mostly vectors). Null when absent or not JSON.
      */
     public static @Nullable TokenUsage fromBody(byte[] body) {
-        try (JsonParser p = Json.MAPPER.createParser(body)) {
+        try (JsonParser p = Json.answerParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

@@ -1,0 +1,30 @@
+package io.tollgate.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+
+    private static final byte[] DUPLICATED = "{\"model\":\"cheap\",\"model\":\"expensive\"}".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void requestsWithADuplicatedKeyAreRejectedSoNoOneReadsThemTwoWays() {
+        assertThatThrownBy(() -> Json.parse(DUPLICATED)).hasMessageContaining("Duplicate field 'model'");
+    }
+
+    @Test
+    void answersAreReadLeniently() throws IOException {
+        assertThat(Json.parseAnswer(DUPLICATED).path("model").asText()).isEqualTo("expensive");
+    }
+
+    @Test
+    void bothRejectTrailingGarbage() {
+        byte[] trailing = "{\"a\":1} {\"b\":2}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Json.parse(trailing)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> Json.parseAnswer(trailing)).isInstanceOf(IOException.class);
+    }
+}
