@@ -20,12 +20,12 @@ import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.StreamChunk;
 import io.tollgate.core.provider.ChunkSink;
 import io.tollgate.core.provider.StreamTranslator;
+import io.tollgate.core.upstream.BodyBuffer;
 import io.tollgate.core.upstream.UpstreamCall;
 import io.tollgate.core.upstream.UpstreamFailure;
 import io.tollgate.core.upstream.UpstreamListener;
 import io.tollgate.core.upstream.UpstreamRequest;
 import io.tollgate.core.upstream.UpstreamTransport;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -334,7 +334,7 @@ public final class ModelRouter implements Terminal {
             private int status;
             private Headers headers = Headers.EMPTY;
             private Mode mode = Mode.ERROR;
-            private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+            private final BodyBuffer body = new BodyBuffer();
             private @Nullable StreamTranslator translator;
             private long firstTokenLatency = -1;
 
@@ -372,6 +372,7 @@ public final class ModelRouter implements Terminal {
                     translator = target.adapter().streamTranslator(request);
                 } else {
                     mode = Mode.UNARY;
+                    body.expect(contentLength(headers));
                 }
             }
 
@@ -395,9 +396,16 @@ public final class ModelRouter implements Terminal {
                         sink.onWritable(this::resumeReading);
                     }
                 } else if (mode == Mode.UNARY || body.size() < MAX_ERROR_BODY) {
-                    byte[] copy = new byte[bytes.remaining()];
-                    bytes.get(copy);
-                    body.write(copy, 0, copy.length);
+                    body.append(bytes);
+                }
+            }
+
+            private static long contentLength(Headers headers) {
+                String declared = headers.get("content-length");
+                try {
+                    return declared == null ? -1 : Long.parseLong(declared.trim());
+                } catch (NumberFormatException e) {
+                    return -1;
                 }
             }
 
