@@ -49,8 +49,8 @@ public final class Json {
     }
 
     /** A streaming parser over an upstream answer, for reading a few fields without building a tree. */
-    public static JsonParser answerParser(byte[] bytes) throws IOException {
-        return ANSWERS.createParser(bytes);
+    public static JsonParser answerParser(byte[] bytes, int offset, int length) throws IOException {
+        return ANSWERS.createParser(bytes, offset, length);
     }
 
     public static byte[] bytes(JsonNode node) {

@@ -1,7 +1,6 @@
 package io.tollgate.providers.openai;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -45,26 +44,75 @@ public final class OpenAiUsage {
     }
 
     /**
-     * The top-level {@code usage} of a unary answer, read with a streaming parser that skips every
-     * other field unparsed (an embeddings answer is mostly vectors). Null when absent or not JSON.
+     * The top-level {@code usage} of a unary answer. A byte scan (no allocation) finds where its object
+     * starts, tracking strings and nesting so only a key of the outermost object counts; only that
+     * object is parsed (an embeddings answer is mostly vectors). Null when absent or not JSON.
      */
     public static @Nullable TokenUsage fromBody(byte[] body) {
-        try (JsonParser p = Json.answerParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                if ("usage".equals(field)) {
-                    return parse(USAGE_READER.readValue(p));
-                }
-                p.skipChildren();
-            }
+        int start = topLevelUsageObject(body);
+        if (start < 0) {
             return null;
+        }
+        try (JsonParser p = Json.answerParser(body, start, body.length - start)) {
+            p.nextToken();
+            return parse(USAGE_READER.readValue(p));
         } catch (IOException | RuntimeException e) {
             return null;   // a 2xx that is not JSON is passed on as is; it is simply not metered
         }
+    }
+
+    /** Index of the '{' that opens the value of the outermost object's {@code "usage"} key, or -1. */
+    static int topLevelUsageObject(byte[] data) {
+        int depth = 0;
+        for (int i = 0; i < data.length; i++) {
+            byte b = data[i];
+            if (b == '"') {
+                if (depth == 1) {
+                    int value = usageObjectAt(data, i);
+                    if (value >= 0) {
+                        return value;
+                    }
+                }
+                i = endOfString(data, i);
+            } else if (b == '{' || b == '[') {
+                depth++;
+            } else if (b == '}' || b == ']') {
+                depth--;
+            }
+        }
+        return -1;
+    }
+
+    /** Index of the closing quote of the string that opens at {@code open} (or the end of the data). */
+    private static int endOfString(byte[] data, int open) {
+        for (int i = open + 1; i < data.length; i++) {
+            if (data[i] == '\\') {
+                i++;
+            } else if (data[i] == '"') {
+                return i;
+            }
+        }
+        return data.length;
+    }
+
+    /** When {@code "usage"} starts at {@code i} and is followed by {@code :} and an object: the object's index. */
+    private static int usageObjectAt(byte[] data, int i) {
+        if (i + USAGE.length > data.length) {
+            return -1;
+        }
+        for (int k = 0; k < USAGE.length; k++) {
+            if (data[i + k] != USAGE[k]) {
+                return -1;
+            }
+        }
+        int j = i + USAGE.length;
+        while (j < data.length && isSpace(data[j])) j++;
+        if (j >= data.length || data[j] != ':') {
+            return -1;
+        }
+        j++;
+        while (j < data.length && isSpace(data[j])) j++;
+        return j < data.length && data[j] == '{' ? j : -1;
     }
 
     /** OpenAI's chat {@code usage} object for {@code usage}: what translating adapters put in their answers. */
@@ -87,22 +135,8 @@ public final class OpenAiUsage {
      * scan, so the many chunks with {@code "usage":null} or no usage at all are never parsed.
      */
     public static boolean mentionsUsageObject(byte[] data) {
-        outer:
         for (int i = 0; i + 8 < data.length; i++) {
-            if (data[i] != '"' || data[i + 1] != 'u') {
-                continue;
-            }
-            for (int k = 0; k < USAGE.length; k++) {
-                if (data[i + k] != USAGE[k]) {
-                    continue outer;
-                }
-            }
-            int j = i + USAGE.length;
-            while (j < data.length && isSpace(data[j])) j++;
-            if (j >= data.length || data[j] != ':') continue;
-            j++;
-            while (j < data.length && isSpace(data[j])) j++;
-            if (j < data.length && data[j] == '{') {
+            if (data[i] == '"' && data[i + 1] == 'u' && usageObjectAt(data, i) >= 0) {
                 return true;
             }
         }
