@@ -159,7 +159,7 @@ public final class TokenEstimator {
         }
         // System prompts and conversation history repeat across requests: BPE is the costliest step on the
         // request path (profiled), so counts of longer texts are remembered, bounded by the characters held.
-        return (enc == Tokenizers.o200k() ? O200K_COUNTS : CL100K_COUNTS).get(text, enc::countTokens);
+        return (Tokenizers.isO200k(enc) ? O200K_COUNTS : CL100K_COUNTS).get(text, enc::countTokens);
     }
 
     /** Below this, BPE is about as cheap as a cache lookup (measured: a 58-char system message cost 7 % of event-loop CPU uncached). */

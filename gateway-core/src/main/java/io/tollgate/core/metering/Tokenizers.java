@@ -48,6 +48,11 @@ public final class Tokenizers {
         return CL100K.getOrStartLoading();
     }
 
+    /** Whether {@code enc} is the o200k table; unlike {@link #o200k()}, never starts building it. */
+    static boolean isO200k(Encoding enc) {
+        return enc == O200K.ready;
+    }
+
     /** One encoding, built at most once, on {@link #LOADER}. */
     private static final class Table {
         private final EncodingType type;
