@@ -125,6 +125,17 @@ class VertexIT {
         throw new AssertionError("the gateway never called Vertex with a token matching " + tokenRegex);
     }
 
+    /** Waits until the token endpoint at {@code path} has been asked at least once. */
+    private static void awaitTokenRequest(String path) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (google.findAll(postRequestedFor(urlEqualTo(path))).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no refresher ever asked " + path);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Vertex streams {@code fixture} for {@code modelPath}, split into several TCP chunks that cut SSE events apart. */
     private static void streamFrom(String modelPath, String fixture) {
         google.stubFor(post(modelPath + ":streamGenerateContent?alt=sse").willReturn(aResponse().withHeader("content-type", "text/event-stream")
@@ -177,7 +188,7 @@ class VertexIT {
 
     @Test
     void aRefusedServiceAccountLeavesTheAliasUnservedWithAClearError() throws Exception {
-        Thread.sleep(500); // the refresher has asked the token endpoint by now (and keeps retrying with back-off)
+        awaitTokenRequest("/bad-token");   // the refresher asked the token endpoint and was refused (it retries with back-off)
         HttpResponse<String> r = gateway.post("/v1/chat/completions", "{\"model\":\"refused\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(r.statusCode()).isEqualTo(503);
         JsonNode error = Json.MAPPER.readTree(r.body()).path("error");
