@@ -156,17 +156,13 @@ class GeminiBedrockIT {
         assertThat(Json.MAPPER.readTree(ok.body()).path("data")).hasSize(2);
         assertThat(Json.MAPPER.readTree(ok.body()).at("/usage/prompt_tokens").asInt()).isEqualTo(9);
 
-        upstream.stubFor(post(urlPathMatching("/model/.*/invoke")).willReturn(aResponse().withStatus(400)
-                .withHeader("content-type", "application/json").withHeader("x-amzn-ErrorType", "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/")
-                .withBody("{\"message\":\"Malformed input request: #: extraneous key [foo] is not permitted, please reformat your input and try again.\"}")));
+        invokeFails(400, "ValidationException", "Malformed input request: #: extraneous key [foo] is not permitted, please reformat your input and try again.");
         HttpResponse<String> invalid = gateway.post("/v1/embeddings", """
                 {"model":"cohere","input":"x"}""");
         assertThat(invalid.statusCode()).isEqualTo(400);
         assertThat(invalid.body()).contains("Malformed input request");
 
-        upstream.stubFor(post(urlPathMatching("/model/.*/invoke")).willReturn(aResponse().withStatus(429)
-                .withHeader("content-type", "application/json").withHeader("x-amzn-ErrorType", "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/")
-                .withBody("{\"message\":\"Too many requests, please wait before trying again.\"}")));
+        invokeFails(429, "ThrottlingException", "Too many requests, please wait before trying again.");
         HttpResponse<String> throttled = gateway.post("/v1/embeddings", """
                 {"model":"cohere","input":"x"}""");
         assertThat(throttled.statusCode()).isEqualTo(429);
@@ -232,5 +228,13 @@ class GeminiBedrockIT {
         message.update(b.array(), 0, total - 4);
         b.putInt((int) message.getValue());
         return b.array();
+    }
+
+    /** Bedrock's InvokeModel answering with an error in its wire shape: the type header and a message body. */
+    private static void invokeFails(int status, String errorType, String message) {
+        upstream.stubFor(post(urlPathMatching("/model/.*/invoke")).willReturn(aResponse().withStatus(status)
+                .withHeader("content-type", "application/json")
+                .withHeader("x-amzn-ErrorType", errorType + ":http://internal.amazon.com/coral/com.amazon.bedrock/")
+                .withBody("{\"message\":\"" + message + "\"}")));
     }
 }
