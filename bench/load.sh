@@ -41,6 +41,10 @@ mock_delay=0; [ "$ttft" = 1 ] && mock_delay="$trickle"
 java -Xmx256m -cp gateway-bench/target/benchmarks.jar io.tollgate.bench.MockUpstream --port 18080 --chunk-delay-ms "$mock_delay" >"$work/mock.log" 2>&1 &
 mock_pid=$!; pids+=($mock_pid)
 nginx -c "$root/bench/nginx-proxy.conf"
+# The gateway's startup is timed on a machine that is not also starting the mock's JVM: wait for the
+# mock to answer first (on 2 cores a JVM starting beside it doubled the measured startup).
+for i in $(seq 1 500); do curl -s -o /dev/null -XPOST --data-binary @"$body" http://127.0.0.1:18080/v1/chat/completions && break; sleep 0.01; done
+sleep 1
 start_ns=$(date +%s%N)
 JAVA_OPTS="${JAVA_OPTS:-}" TOLLGATE_DATA="$work" bin/tollgate serve --config "$config" >"$work/gateway.log" 2>&1 &
 gw_pid=$!; pids+=($gw_pid)

@@ -29,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * One upstream HTTP exchange on the request's event loop: get a pooled connection (or open one),
  * write the request, relay the answer to the listener, enforce the timeouts, and give the connection
  * back to the pool when the answer ended cleanly. Everything here runs on {@link #loop}.
+ *
+ * <p>The three timeouts (total, first byte, idle gap) share one timer armed at the nearest deadline:
+ * when it fires it checks which deadline passed and otherwise re-arms at the next one. Progress only
+ * moves deadlines (a field write), so a quick call schedules and cancels a single timer, not three.
  */
 final class Attempt implements UpstreamCall {
 
@@ -45,9 +49,11 @@ final class Attempt implements UpstreamCall {
     private boolean keepAlive;
     private boolean finished;
     private long lastReadNanos;
-    private @Nullable ScheduledFuture<?> totalTimer;
-    private @Nullable ScheduledFuture<?> firstByteTimer;
-    private @Nullable ScheduledFuture<?> idleTimer;
+    private long totalDeadline;
+    /** When the response head must have arrived; 0 while no request has been written. */
+    private long firstByteDeadline;
+    private @Nullable ScheduledFuture<?> timer;
+    private long timerDeadline;
 
     Attempt(NettyUpstreamTransport transport, EventLoop loop, UpstreamRequest request, TimeoutConfig timeouts, UpstreamListener listener) {
         this.transport = transport;
@@ -59,9 +65,9 @@ final class Attempt implements UpstreamCall {
     }
 
     void start() {
-        totalTimer = loop.schedule(() -> fail(UpstreamFailure.Kind.TOTAL_TIMEOUT, "no complete answer within " + timeouts.total()),
-                timeouts.total().toNanos(), TimeUnit.NANOSECONDS);
+        totalDeadline = System.nanoTime() + timeouts.total().toNanos();
         acquire();
+        armBy(totalDeadline);   // a no-op when send() already armed the (earlier) first-byte deadline
     }
 
     private void acquire() {
@@ -117,8 +123,8 @@ final class Attempt implements UpstreamCall {
                 onError(f.cause());
             }
         });
-        firstByteTimer = loop.schedule(() -> fail(UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT, "no answer within " + timeouts.firstToken()),
-                timeouts.firstToken().toNanos(), TimeUnit.NANOSECONDS);
+        firstByteDeadline = System.nanoTime() + timeouts.firstToken().toNanos();
+        armBy(firstByteDeadline);
     }
 
     private String pathAndQuery() {
@@ -133,9 +139,7 @@ final class Attempt implements UpstreamCall {
         }
         responseStarted = true;
         keepAlive = HttpUtil.isKeepAlive(response);
-        cancel(firstByteTimer);
-        lastReadNanos = System.nanoTime();
-        scheduleIdleCheck(timeouts.idle().toNanos());
+        lastReadNanos = System.nanoTime();   // from here the timer checks idle gaps, not the first byte
         listener.onHead(response.status().code(), new NettyHeaders(response.headers()));
     }
 
@@ -149,7 +153,7 @@ final class Attempt implements UpstreamCall {
         }
         if (last && !finished) {
             finished = true;
-            cancelTimers();
+            cancelTimer();
             Channel ch = channel;
             channel = null;
             if (ch != null) {
@@ -172,7 +176,7 @@ final class Attempt implements UpstreamCall {
         channel = null;
         if (reused && !responseStarted && !retriedStale) {
             retriedStale = true;
-            cancel(firstByteTimer);
+            firstByteDeadline = 0;   // set again when the request is written on the fresh connection
             connectFresh();   // not another pooled one: it may be just as stale
             return;
         }
@@ -196,19 +200,50 @@ final class Attempt implements UpstreamCall {
         }
     }
 
-    private void scheduleIdleCheck(long delayNanos) {
-        idleTimer = loop.schedule(() -> {
-            if (finished) {
+    /** Arms the timer at {@code deadline} unless it is already armed at or before it. */
+    private void armBy(long deadline) {
+        if (finished || (timer != null && timerDeadline - deadline <= 0)) {
+            return;
+        }
+        cancelTimer();
+        arm(deadline);
+    }
+
+    private void arm(long deadline) {
+        timerDeadline = deadline;
+        timer = loop.schedule(this::checkDeadlines, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void checkDeadlines() {
+        timer = null;
+        if (finished) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - totalDeadline >= 0) {
+            fail(UpstreamFailure.Kind.TOTAL_TIMEOUT, "no complete answer within " + timeouts.total());
+            return;
+        }
+        long next = totalDeadline;
+        if (responseStarted) {
+            long idleDeadline = lastReadNanos + timeouts.idle().toNanos();
+            if (now - idleDeadline >= 0) {
+                fail(UpstreamFailure.Kind.IDLE_TIMEOUT, "no data for " + timeouts.idle());
                 return;
             }
-            long silent = System.nanoTime() - lastReadNanos;
-            long limit = timeouts.idle().toNanos();
-            if (silent >= limit) {
-                fail(UpstreamFailure.Kind.IDLE_TIMEOUT, "no data for " + timeouts.idle());
-            } else {
-                scheduleIdleCheck(limit - silent);
+            next = earliest(next, idleDeadline);
+        } else if (firstByteDeadline != 0) {
+            if (now - firstByteDeadline >= 0) {
+                fail(UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT, "no answer within " + timeouts.firstToken());
+                return;
             }
-        }, delayNanos, TimeUnit.NANOSECONDS);
+            next = earliest(next, firstByteDeadline);
+        }
+        arm(next);
+    }
+
+    private static long earliest(long a, long b) {
+        return a - b <= 0 ? a : b;
     }
 
     private void fail(UpstreamFailure.Kind kind, String detail) {
@@ -216,7 +251,7 @@ final class Attempt implements UpstreamCall {
             return;
         }
         finished = true;
-        cancelTimers();
+        cancelTimer();
         closeChannel();
         listener.onFailure(new UpstreamFailure(kind, detail));
     }
@@ -227,7 +262,7 @@ final class Attempt implements UpstreamCall {
             return;
         }
         finished = true;
-        cancelTimers();
+        cancelTimer();
         closeChannel();   // mid-answer: the connection cannot be reused
     }
 
@@ -257,15 +292,11 @@ final class Attempt implements UpstreamCall {
         }
     }
 
-    private void cancelTimers() {
-        cancel(totalTimer);
-        cancel(firstByteTimer);
-        cancel(idleTimer);
-    }
-
-    private static void cancel(@Nullable ScheduledFuture<?> f) {
-        if (f != null) {
-            f.cancel(false);
+    private void cancelTimer() {
+        ScheduledFuture<?> t = timer;
+        timer = null;
+        if (t != null) {
+            t.cancel(false);
         }
     }
 }

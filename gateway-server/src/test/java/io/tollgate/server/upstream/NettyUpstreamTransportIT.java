@@ -28,8 +28,10 @@ import io.tollgate.core.upstream.UpstreamListener;
 import io.tollgate.core.upstream.UpstreamRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -183,11 +185,41 @@ class NettyUpstreamTransportIT {
             try (Socket socket = server.accept()) {
                 readHeadersAndBody(socket.getInputStream());
                 socket.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
-                        + "e\r\ndata: first\n\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "d\r\ndata: first\n\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
                 assertThat(r.head.get(5, TimeUnit.SECONDS)).isEqualTo(200);
                 // ...then nothing: after idle (300 ms) of silence the attempt fails instead of hanging.
                 assertThat(r.failure.get(5, TimeUnit.SECONDS).kind()).isEqualTo(UpstreamFailure.Kind.IDLE_TIMEOUT);
+            }
+        }
+    }
+
+    @Test
+    void aStreamThatKeepsTricklingOutlivesTheIdleTimeoutButNotTheTotal() throws Exception {
+        // idle 300 ms, total 1.2 s; the upstream sends an event every 100 ms for 3 s
+        TimeoutConfig timeouts = new TimeoutConfig(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofMillis(1200), Duration.ofMillis(300));
+        try (ServerSocket server = new ServerSocket(0)) {
+            Recorder r = new Recorder();
+            long start = System.nanoTime();
+            send("http://127.0.0.1:" + server.getLocalPort() + "/trickle", r, timeouts);
+            try (Socket socket = server.accept()) {
+                readHeadersAndBody(socket.getInputStream());
+                OutputStream out = socket.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                try {
+                    for (int i = 0; i < 30 && !r.failure.isDone(); i++) {
+                        out.write("d\r\ndata: chunk\n\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                } catch (SocketException closedByTheGateway) {
+                    // the attempt failed and closed the connection between two writes
+                }
+                UpstreamFailure f = r.failure.get(5, TimeUnit.SECONDS);
+                long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertThat(f.kind()).isEqualTo(UpstreamFailure.Kind.TOTAL_TIMEOUT);
+                assertThat(elapsedMs).isBetween(1100L, 2500L);   // well past idle: the gaps reset it
+                assertThat(r.bodyTimes.size()).isGreaterThan(5);
             }
         }
     }
@@ -216,7 +248,7 @@ class NettyUpstreamTransportIT {
                 InputStream in = socket.getInputStream();
                 readHeadersAndBody(in);
                 socket.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
-                        + "e\r\ndata: first\n\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "d\r\ndata: first\n\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
                 assertThat(r.head.get(5, TimeUnit.SECONDS)).isEqualTo(200);
 
