@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -110,30 +111,22 @@ class VertexIT {
     }
 
     /** Sends requests until one reaches Vertex with a bearer token matching {@code tokenRegex}. */
-    private static void awaitToken(String tokenRegex) throws Exception {
+    private static void awaitToken(String tokenRegex) {
         google.stubFor(post(MODEL_PATH + ":generateContent").willReturn(aResponse().withHeader("content-type", "application/json")
                 .withBody(fixture("gemini-generateContent.json"))));
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             HttpResponse<String> r = gateway.post("/v1/chat/completions", "{\"model\":\"flash\",\"messages\":[{\"role\":\"user\",\"content\":\"2+2?\"}]}");
-            if (r.statusCode() == 200 && !google.findAll(postRequestedFor(urlEqualTo(MODEL_PATH + ":generateContent"))
-                    .withHeader("authorization", matching("Bearer " + tokenRegex))).isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the gateway never called Vertex with a token matching " + tokenRegex);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(google.findAll(postRequestedFor(urlEqualTo(MODEL_PATH + ":generateContent"))
+                    .withHeader("authorization", matching("Bearer " + tokenRegex))))
+                    .as("Vertex calls with a bearer token matching %s", tokenRegex).isNotEmpty();
+        });
     }
 
     /** Waits until the token endpoint at {@code path} has been asked at least once. */
-    private static void awaitTokenRequest(String path) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (google.findAll(postRequestedFor(urlEqualTo(path))).isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no refresher ever asked " + path);
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitTokenRequest(String path) {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(google.findAll(postRequestedFor(urlEqualTo(path)))).as("requests to %s", path).isNotEmpty());
     }
 
     /** Vertex streams {@code fixture} for {@code modelPath}, split into several TCP chunks that cut SSE events apart. */
