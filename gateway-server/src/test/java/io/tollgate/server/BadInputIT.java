@@ -89,6 +89,21 @@ class BadInputIT {
     }
 
     @Test
+    void headIs405WithHeadersOnlyAndTheConnectionServesOn() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("HEAD /health/live HTTP/1.1\r\nhost: x\r\n\r\n"
+                    + "GET /health/live HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String both = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            int headEnd = both.indexOf("\r\n\r\n") + 4;
+            assertThat(both).startsWith("HTTP/1.1 405");
+            assertThat(both.substring(0, headEnd).toLowerCase()).contains("allow: get");
+            // no body after the HEAD answer's head: the next bytes are the GET's answer
+            assertThat(both.substring(headEnd)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
     void unknownPathIs404() throws Exception {
         HttpResponse<String> r = gateway.get("/v1/nothing-here", GatewayExtension.KEY);
         assertThat(r.statusCode()).isEqualTo(404);

@@ -1,12 +1,12 @@
 package io.tollgate.server.inbound;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
@@ -19,7 +19,9 @@ import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.filter.Exchange;
 import io.tollgate.core.filter.ResponseSink;
 import io.tollgate.core.model.GatewayResponse;
+import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.StreamChunk;
+import io.tollgate.server.http1.Http1Message;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,11 +54,17 @@ final class ClientResponseSink implements ResponseSink {
         }
         byte[] body = encoder.unary(response);
         String contentType = response.headers().get("content-type");
-        FullHttpResponse r = Responses.full(response.status(), contentType != null ? contentType : "application/json", body);
-        Responses.copy(response.headers(), r.headers());
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        addGatewayHeaders(r);
-        finish(Responses.write(ctx, r, keepAlive));
+        Http1Message m = Http1Message.response(response.status())
+                .header("content-type", contentType != null ? contentType : "application/json");
+        MutableHeaders ours = ex.responseHeaders();
+        response.headers().forEach((name, value) -> {
+            // the gateway's own headers (rate limits, request id) replace an upstream's of the same name
+            if (!name.equalsIgnoreCase("content-type") && !name.equalsIgnoreCase("x-request-id") && !Responses.isHopByHop(name)
+                    && ours.get(name) == null) {
+                m.header(name, value);
+            }
+        });
+        finish(writeWhole(m, body));
     }
 
     @Override
@@ -128,12 +136,11 @@ final class ClientResponseSink implements ResponseSink {
             return;
         }
         byte[] body = encoder.error(error);
-        FullHttpResponse r = Responses.full(error.status(), "application/json", body);
-        if (error.retryAfter() != null) {
-            r.headers().set("retry-after", Long.toString(Math.max(1, (error.retryAfter().toMillis() + 999) / 1000)));
+        Http1Message m = Http1Message.response(error.status()).header("content-type", "application/json");
+        if (error.retryAfter() != null && ex.responseHeaders().get("retry-after") == null) {
+            m.header("retry-after", Long.toString(Math.max(1, (error.retryAfter().toMillis() + 999) / 1000)));
         }
-        addGatewayHeaders(r);
-        finish(Responses.write(ctx, r, keepAlive));
+        finish(writeWhole(m, body));
     }
 
     @Override
@@ -170,7 +177,15 @@ final class ClientResponseSink implements ResponseSink {
         r.headers().set("x-request-id", ex.requestId());
     }
 
-    private void finish(io.netty.channel.ChannelFuture write) {
+    /** Adds the gateway's headers to a whole answer and writes it in one buffer; closes after it unless kept alive. */
+    private ChannelFuture writeWhole(Http1Message m, byte[] body) {
+        ex.responseHeaders().forEach(m::header); // set by filters: never framing or hop-by-hop headers
+        m.header("x-request-id", ex.requestId()).header("connection", keepAlive ? "keep-alive" : "close");
+        ChannelFuture write = ctx.writeAndFlush(m.body(ctx.alloc(), body));
+        return keepAlive ? write : write.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void finish(ChannelFuture write) {
         done = true;
         if (streaming && !keepAlive) {
             write.addListener(ChannelFutureListener.CLOSE);

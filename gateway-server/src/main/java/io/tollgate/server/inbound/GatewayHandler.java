@@ -1,6 +1,7 @@
 package io.tollgate.server.inbound;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -181,6 +182,13 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
             response.release();
             busy = false;
             return;
+        }
+        if (r.method().equals(HttpMethod.HEAD)) {
+            // a HEAD answer has headers only (content-length stays: the size a GET would get); the encoder does
+            // not track request methods, so the body is dropped here
+            var headOnly = response.replace(Unpooled.EMPTY_BUFFER);
+            response.release();
+            response = headOnly;
         }
         Responses.write(ctx, response, r.keepAlive() && !state.isDraining());
         next(ctx);

@@ -45,9 +45,15 @@ public final class Responses {
     }
 
     static boolean isHopByHop(String name) {
-        return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive") || name.equalsIgnoreCase("transfer-encoding")
-                || name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("proxy-connection")
-                || name.equalsIgnoreCase("te") || name.equalsIgnoreCase("trailer");
+        return switch (name.length()) { // by length first: asked for every header of every answer
+            case 2 -> name.equalsIgnoreCase("te");
+            case 7 -> name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("trailer");
+            case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+            case 14 -> name.equalsIgnoreCase("content-length");
+            case 16 -> name.equalsIgnoreCase("proxy-connection");
+            case 17 -> name.equalsIgnoreCase("transfer-encoding");
+            default -> false;
+        };
     }
 
     /** Writes {@code response}, keeping the connection open if the client wants keep-alive. */

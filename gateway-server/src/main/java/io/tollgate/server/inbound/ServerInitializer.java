@@ -3,13 +3,14 @@ package io.tollgate.server.inbound;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.tollgate.core.config.ServerConfig;
 import io.tollgate.server.GatewayRuntime;
+import io.tollgate.server.http1.PassThroughResponseEncoder;
 import java.util.concurrent.TimeUnit;
 
-/** The client-facing pipeline: HTTP/1.1 codec, body aggregation with the size limit, idle close, the gateway. */
+/** The client-facing pipeline: HTTP/1.1 decoder and encoder (whole answers pass it pre-encoded), body aggregation with the size limit, idle close, the gateway. */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final GatewayRuntime runtime;
@@ -26,7 +27,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("idle", new IdleStateHandler(0, 0, server.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        p.addLast("http", new HttpServerCodec(8192, 32 * 1024, 64 * 1024));
+        p.addLast("http-decoder", new HttpRequestDecoder(8192, 32 * 1024, 64 * 1024));
+        p.addLast("http-encoder", new PassThroughResponseEncoder());
         p.addLast("aggregate", new BodyAggregator(server.maxRequestSize().bytes()));
         p.addLast("gateway", new GatewayHandler(runtime, state));
     }

@@ -1,24 +1,19 @@
 package io.tollgate.server.upstream;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tollgate.core.config.TimeoutConfig;
 import io.tollgate.core.upstream.UpstreamCall;
 import io.tollgate.core.upstream.UpstreamFailure;
 import io.tollgate.core.upstream.UpstreamListener;
 import io.tollgate.core.upstream.UpstreamRequest;
+import io.tollgate.server.http1.Http1Message;
 import io.tollgate.server.inbound.NettyHeaders;
 import java.net.ConnectException;
 import java.util.concurrent.TimeUnit;
@@ -110,15 +105,18 @@ final class Attempt implements UpstreamCall {
         channel = ch;
         ch.pipeline().get(UpstreamHandler.class).attach(this);
         ch.config().setAutoRead(true);
-        ByteBuf body = Unpooled.wrappedBuffer(request.body());
-        FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()), pathAndQuery(), body);
-        request.headers().forEach((name, value) -> http.headers().add(name, value));
-        http.headers().set(HttpHeaderNames.HOST, origin.hostHeader());
-        http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, request.body().length);
-        if (!http.headers().contains(HttpHeaderNames.CONTENT_TYPE) && request.body().length > 0) {
-            http.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        byte[] body = request.body();
+        Http1Message http = Http1Message.request(request.method(), pathAndQuery())
+                .header("host", origin.hostHeader());
+        request.headers().forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
+                http.header(name, value);
+            }
+        });
+        if (body.length > 0 && request.headers().get("content-type") == null) {
+            http.header("content-type", "application/json");
         }
-        ch.writeAndFlush(http).addListener((ChannelFuture f) -> {
+        ch.writeAndFlush(http.body(ch.alloc(), body)).addListener((ChannelFuture f) -> {
             if (!f.isSuccess() && !finished) {
                 onError(f.cause());
             }

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -103,7 +103,9 @@ public final class NettyUpstreamTransport implements UpstreamTransport {
                             handler.setHandshakeTimeoutMillis(Math.max(1, connectTimeout.toMillis()));
                             ch.pipeline().addLast("tls", handler);
                         }
-                        ch.pipeline().addLast("http", new HttpClientCodec(4096, 64 * 1024, 64 * 1024));
+                        // a decoder only: requests leave pre-encoded (Http1Message). No adapter sends HEAD or CONNECT,
+                        // the methods whose answers a decoder must be told about (HttpClientCodec's method queue).
+                        ch.pipeline().addLast("http", new HttpResponseDecoder(4096, 64 * 1024, 64 * 1024));
                         ch.pipeline().addLast("upstream", new UpstreamHandler());
                     }
                 })
