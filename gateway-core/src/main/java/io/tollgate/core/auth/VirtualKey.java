@@ -5,9 +5,9 @@ import io.tollgate.core.config.KeyConfig;
 import io.tollgate.core.config.LimitsConfig;
 import io.tollgate.core.model.Principal;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +52,7 @@ public record VirtualKey(String id, byte[] hash, Source source, @Nullable String
     }
 
     public Principal principal() {
-        return new Principal(id, team, new HashSet<>(models), metadata);
+        return new Principal(id, team, Set.copyOf(models), metadata);
     }
 
     /** No hash, no key: safe to log. */

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -129,7 +130,9 @@ final class BudgetFilter implements GatewayFilter {
         final double estimate;
         int taken;
         double streamCap = Double.POSITIVE_INFINITY;
-        String capReason = "";
+        /** What set {@link #streamCap}: the per-request cap, or the budget with the least headroom (then non-null). */
+        final @Nullable Cap cap;
+        @Nullable Applied capBudget;
         long inputTokens = -1;
         long estimatedOutput;
         @Nullable TokenUsage reported;
@@ -140,9 +143,9 @@ final class BudgetFilter implements GatewayFilter {
             this.ex = ex;
             this.budgets = budgets;
             this.estimate = estimate;
+            this.cap = cap;
             if (cap != null) {
                 streamCap = cap.usd();
-                capReason = "its cost reached the per-request cap of $" + cap.usd() + " (" + cap.source() + ")";
             }
         }
 
@@ -164,10 +167,20 @@ final class BudgetFilter implements GatewayFilter {
                 double headroom = limit - r.spent() - r.reserved();
                 if (headroom < streamCap) {
                     streamCap = headroom;
-                    capReason = describe(a) + " reached its $" + limit + " " + a.window().periodName() + " budget; " + a.window().resetText();
+                    capBudget = a;
                 }
                 return step(i + 1);
             });
+        }
+
+        /** Built only when a stream is stopped: most requests never need it. */
+        String capReason() {
+            Applied a = capBudget;
+            if (a != null) {
+                return describe(a) + " reached its $" + a.budget().usd() + " " + a.window().periodName() + " budget; " + a.window().resetText();
+            }
+            Cap c = Objects.requireNonNull(cap, "a stream stops only at a cap or a budget");
+            return "its cost reached the per-request cap of $" + c.usd() + " (" + c.source() + ")";
         }
 
         void releaseTaken() {
@@ -195,7 +208,7 @@ final class BudgetFilter implements GatewayFilter {
             runningCost = estimator.costUsd(ex, TokenUsage.of(input, output));
             if (runningCost > streamCap) {
                 aborted = true;
-                ex.abort(GatewayError.of(ErrorCode.BUDGET_EXCEEDED, "Request stopped: " + capReason + "."));
+                ex.abort(GatewayError.of(ErrorCode.BUDGET_EXCEEDED, "Request stopped: " + capReason() + "."));
                 return null;
             }
             return chunk;

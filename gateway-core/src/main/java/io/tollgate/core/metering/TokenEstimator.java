@@ -8,6 +8,7 @@ import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.ModelConfig;
 import io.tollgate.core.config.TargetConfig;
 import io.tollgate.core.model.GatewayRequest;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -33,11 +34,14 @@ public final class TokenEstimator {
     private static final int REPLY_PRIMING = 3;
 
     private final PriceTable prices;
-    private final Map<String, ModelConfig> aliases;
+    /** Each alias's upstream models, resolved once (asked several times per request). */
+    private final Map<String, List<String>> aliasTargets;
 
     public TokenEstimator(PriceTable prices, Map<String, ModelConfig> aliases) {
         this.prices = prices;
-        this.aliases = Map.copyOf(aliases);
+        Map<String, List<String>> targets = new HashMap<>();
+        aliases.forEach((alias, m) -> targets.put(alias, m.targets().stream().map(TargetConfig::model).toList()));
+        this.aliasTargets = Map.copyOf(targets);
     }
 
     public static TokenEstimator of(GatewayConfig config) {
@@ -107,8 +111,8 @@ public final class TokenEstimator {
 
     /** The upstream models behind {@code modelOrAlias}: its targets if it is an alias, else itself. */
     public List<String> upstreamModels(String modelOrAlias) {
-        ModelConfig alias = aliases.get(modelOrAlias);
-        return alias == null ? List.of(modelOrAlias) : alias.targets().stream().map(TargetConfig::model).toList();
+        List<String> targets = aliasTargets.get(modelOrAlias);
+        return targets != null ? targets : List.of(modelOrAlias);
     }
 
     private static long contentTokens(@Nullable Encoding enc, @Nullable JsonNode content) {

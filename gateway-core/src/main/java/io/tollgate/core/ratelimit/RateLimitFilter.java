@@ -37,10 +37,10 @@ final class RateLimitFilter implements GatewayFilter {
 
     enum Kind { RPM, TPM; final String label = name().toLowerCase(java.util.Locale.ROOT); }
 
-    /** One bucket that applies to a request. */
-    record Check(Scope scope, String id, Kind kind, long perMinute) {
-        String bucket() {
-            return kind.label + ":" + scope.label + ":" + id;
+    /** One bucket that applies to a request; {@code bucket} is its store id ({@code rpm:key:<id>}). */
+    record Check(Scope scope, String id, Kind kind, long perMinute, String bucket) {
+        Check(Scope scope, String id, Kind kind, long perMinute) {
+            this(scope, id, kind, perMinute, kind.label + ":" + scope.label + ":" + id);
         }
     }
 
