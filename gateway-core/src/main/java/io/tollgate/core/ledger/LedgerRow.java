@@ -39,6 +39,9 @@ public record LedgerRow(Instant time, String requestId, String keyId, @Nullable 
     }
 
     String tagsJson() {
+        if (tags.isEmpty()) {
+            return "{}"; // most rows: no serializer call
+        }
         try {
             return Json.MAPPER.writeValueAsString(tags);
         } catch (JsonProcessingException e) {
