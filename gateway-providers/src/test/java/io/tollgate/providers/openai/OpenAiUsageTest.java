@@ -47,4 +47,17 @@ class OpenAiUsageTest {
         assertThat(read("{\"usage\":{\"prompt_tokens\":")).isNull();
         assertThat(read("")).isNull();
     }
+
+    @Test
+    void oddValuesCountAsZeroAndUnknownKeysAreSkipped() throws Exception {
+        String usage = "{\"extra\":{\"a\":[1,{\"prompt_tokens\":50}]},\"prompt_tokens\":\"12\",\"completion_tokens\":-3,"
+                + "\"prompt_tokens_details\":{\"audio_tokens\":9,\"cached_tokens\":2.9},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":99999999999999999999999}}";
+        TokenUsage expected = new TokenUsage(0, 0, 2, 0, 0);
+        assertThat(read("{\"usage\":" + usage + "}")).isEqualTo(expected);
+        // a chunk's usage, already a tree, reads the same
+        assertThat(OpenAiUsage.parse(io.tollgate.core.model.Json.parse(usage.getBytes(StandardCharsets.UTF_8)))).isEqualTo(expected);
+        assertThat(read("{\"usage\":{\"prompt_tokens\":3,\"input_tokens\":null}}")).as("the Responses shape wins when its key is there")
+                .isEqualTo(new TokenUsage(0, 0, 0, 0, 0));
+    }
 }
