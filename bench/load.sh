@@ -5,10 +5,11 @@
 #
 #   bench/load.sh [--duration 10] [--rates "500 1000 2000"] [--conns 64] [--rounds 2] [--stream]
 #                 [--config bench/bench.yaml | bench/bench-proxy.yaml]
-#   bench/load.sh --ttft [--trickle-ms 10] [--rates "100 200 500"]
+#   bench/load.sh --ttft [--trickle-ms 10] [--rates "100 200 500"] [--warmup 10]
 #
 # --ttft: streamed requests to an upstream that spaces its 24 SSE events --trickle-ms apart (a model
-# generating tokens), at fixed rates, through StreamProbe: added time to first chunk and to the last.
+# generating tokens), at fixed rates, through StreamProbe, after --warmup seconds of each target at the
+# highest rate: added time to first chunk and to the last.
 # Also reports CPU time per request of each proxy at saturation (from /proc, user + system).
 #
 # Needs: wrk and nginx (apt-get install wrk nginx), the built jars (./mvnw -q package -DskipTests).
@@ -86,6 +87,12 @@ if [ "$ttft" = 1 ]; then
   probe() { java -cp gateway-bench/target/benchmarks.jar io.tollgate.bench.StreamProbe --url "${url[$1]}" --body "$body" \
               --auth "${auth[$1]}" --rate "$2" --duration "$duration" --warmup 3 | grep '^RESULT'; }
   results="$work/ttft.tsv"; : > "$results"
+  # warm every target (the gateway's JIT) at the highest rate first: the probe's own 3 s are not enough
+  top=$(echo $rates | tr ' ' '\n' | sort -n | tail -1)
+  for t in "${targets[@]}"; do
+    java -cp gateway-bench/target/benchmarks.jar io.tollgate.bench.StreamProbe --url "${url[$t]}" --body "$body" \
+      --auth "${auth[$t]}" --rate "$top" --duration "$warmup" --warmup 1 >/dev/null 2>&1 || true
+  done
   for round in $(seq 1 "$rounds"); do
     order=("${targets[@]}"); [ $((round % 2)) = 0 ] && order=(tollgate nginx direct)
     for rate in $rates; do for t in "${order[@]}"; do echo -e "$rate\t$t\t$(probe "$t" "$rate")" >> "$results"; done; done
