@@ -4,6 +4,7 @@ import io.tollgate.core.admin.AdminResponse;
 import io.tollgate.core.config.ConfigLoader;
 import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.metering.Tokenizers;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.routing.ModelRouter;
 import io.tollgate.server.api.AdminApi;
@@ -11,6 +12,7 @@ import io.tollgate.server.config.ConfigReloader;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -117,6 +119,7 @@ public final class Main {
             log.info("shutting down: draining in-flight requests (grace {})", config.server().shutdownGrace());
             reloader.close();
             server.close();
+            Tokenizers.awaitIdle(Duration.ofSeconds(5));
         }, "tollgate-shutdown"));
         server.awaitTermination();   // until SIGTERM/SIGINT runs the hook above
         return 0;

@@ -4,9 +4,12 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -38,6 +41,21 @@ public final class Tokenizers {
     public static void awaitLoaded() {
         O200K.start().join();
         CL100K.start().join();
+    }
+
+    /**
+     * At shutdown, after the server stopped: lets a table being built finish (at most {@code max}) and takes
+     * no more. The JVM writes its class-data archive at exit on a new jar's first run, and JDK 25 crashed
+     * doing so (SIGSEGV in its lambda-proxy lookup) while this thread was still linking classes: a stop
+     * within a few seconds of a first start.
+     */
+    public static void awaitIdle(Duration max) {
+        LOADER.shutdown();
+        try {
+            LOADER.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static @Nullable Encoding o200k() {
@@ -75,15 +93,19 @@ public final class Tokenizers {
             CompletableFuture<Encoding> f = loading.get();
             if (f == null && loading.compareAndSet(null, f = new CompletableFuture<>())) {
                 CompletableFuture<Encoding> into = f;
-                LOADER.execute(() -> {
-                    try {
-                        Encoding enc = REGISTRY.getEncoding(type);
-                        ready = enc;
-                        into.complete(enc);
-                    } catch (Throwable t) {
-                        into.completeExceptionally(t);
-                    }
-                });
+                try {
+                    LOADER.execute(() -> {
+                        try {
+                            Encoding enc = REGISTRY.getEncoding(type);
+                            ready = enc;
+                            into.complete(enc);
+                        } catch (Throwable t) {
+                            into.completeExceptionally(t);
+                        }
+                    });
+                } catch (RejectedExecutionException e) { // shutting down: the heuristic serves what is left
+                    into.completeExceptionally(e);
+                }
             }
             return loading.get();
         }
