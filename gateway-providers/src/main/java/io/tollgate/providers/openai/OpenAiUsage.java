@@ -89,8 +89,8 @@ public final class OpenAiUsage {
         JsonToken t = p.currentToken();
         long n;
         if (t == JsonToken.VALUE_NUMBER_INT) {
-            n = p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                    ? (p.getBigIntegerValue().bitLength() < 64 ? p.getBigIntegerValue().longValue() : 0) : p.getLongValue();
+            // the parser only reports BIG_INTEGER for a value that does not fit a long
+            n = p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? 0 : p.getLongValue();
         } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
             double d = p.getDoubleValue();
             n = d >= Long.MIN_VALUE && d <= Long.MAX_VALUE ? (long) d : 0;

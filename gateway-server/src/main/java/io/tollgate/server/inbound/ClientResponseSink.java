@@ -137,8 +137,9 @@ final class ClientResponseSink implements ResponseSink {
         }
         byte[] body = encoder.error(error);
         Http1Message m = Http1Message.response(error.status()).header("content-type", "application/json");
-        if (error.retryAfter() != null && ex.responseHeaders().get("retry-after") == null) {
-            m.header("retry-after", Long.toString(Math.max(1, (error.retryAfter().toMillis() + 999) / 1000)));
+        String retryAfter = Responses.retryAfter(error);
+        if (retryAfter != null && ex.responseHeaders().get("retry-after") == null) {
+            m.header("retry-after", retryAfter);
         }
         finish(writeWhole(m, body));
     }

@@ -14,6 +14,7 @@ import io.tollgate.core.api.OpenAiCodec;
 import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.model.MutableHeaders;
+import org.jspecify.annotations.Nullable;
 
 /** Writing whole responses: JSON, text and errors in the SPEC envelope. */
 public final class Responses {
@@ -29,10 +30,16 @@ public final class Responses {
 
     public static FullHttpResponse error(GatewayError error) {
         FullHttpResponse r = full(error.status(), "application/json", Json.bytes(OpenAiCodec.envelope(error)));
-        if (error.retryAfter() != null) {
-            r.headers().set("retry-after", Long.toString(Math.max(1, (error.retryAfter().toMillis() + 999) / 1000)));
+        String retryAfter = retryAfter(error);
+        if (retryAfter != null) {
+            r.headers().set("retry-after", retryAfter);
         }
         return r;
+    }
+
+    /** The {@code retry-after} value of an error: whole seconds, rounded up, at least 1; null when it has none. */
+    static @Nullable String retryAfter(GatewayError error) {
+        return error.retryAfter() == null ? null : Long.toString(Math.max(1, (error.retryAfter().toMillis() + 999) / 1000));
     }
 
     /** Copies core headers onto a Netty response, skipping hop-by-hop and framing headers we own. */
