@@ -17,18 +17,21 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.tollgate.core.config.AuthConfig;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.server.api.AdminApi;
+import io.tollgate.server.inbound.GatewayHandler.Listener;
 import io.tollgate.server.inbound.ServerInitializer;
 import io.tollgate.server.inbound.ServerState;
 import io.tollgate.server.upstream.NettyUpstreamTransport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running gateway: one event-loop group shared by client connections and upstream connections
- * (an upstream call runs on its client's loop), bound to {@code server.host:port}.
+ * (an upstream call runs on its client's loop), bound to {@code server.host:port}, and to
+ * {@code server.management-port} for health and metrics when one is set.
  */
 public final class GatewayServer implements AutoCloseable {
 
@@ -38,15 +41,18 @@ public final class GatewayServer implements AutoCloseable {
     private final ServerState state;
     private final MultiThreadIoEventLoopGroup group;
     private final Channel serverChannel;
+    private final @Nullable Channel managementChannel;
     private final Duration grace;
     private volatile boolean closed;
     private final java.util.concurrent.CountDownLatch terminated = new java.util.concurrent.CountDownLatch(1);
 
-    private GatewayServer(GatewayRuntime runtime, ServerState state, MultiThreadIoEventLoopGroup group, Channel serverChannel, Duration grace) {
+    private GatewayServer(GatewayRuntime runtime, ServerState state, MultiThreadIoEventLoopGroup group, Channel serverChannel,
+                          @Nullable Channel managementChannel, Duration grace) {
         this.runtime = runtime;
         this.state = state;
         this.group = group;
         this.serverChannel = serverChannel;
+        this.managementChannel = managementChannel;
         this.grace = grace;
     }
 
@@ -69,6 +75,7 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
         ServerState state = new ServerState();
+        int managementPort = config.server().managementPort();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transports.serverChannel())
@@ -79,17 +86,24 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT) // Netty 4.2: adaptive; -Dio.netty.allocator.type=pooled trades ~10-20 MB RSS for ~5 % throughput (benchmarks.md)
                 // Backpressure: above 64 KiB unsent to a client, the router stops reading its upstream.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new ServerInitializer(runtime, state, config.server()));
+                .childHandler(new ServerInitializer(runtime, state, config.server(), managementPort > 0 ? Listener.CLIENT : Listener.ALL));
         Channel channel;
+        Channel management = null;
         try {
             channel = bootstrap.bind(host, config.server().port()).sync().channel();
+            if (managementPort > 0) {
+                management = bootstrap.clone()
+                        .childHandler(new ServerInitializer(runtime, state, config.server(), Listener.MANAGEMENT))
+                        .bind(host, managementPort).sync().channel();
+            }
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
         jvmMeters.join(); // the first scrape sees every meter
-        GatewayServer server = new GatewayServer(runtime, state, group, channel, config.server().shutdownGrace());
-        log.info("Tollgate listening on {}:{} ({} transport, {} event loops), {} ms after JVM start", host, server.port(),
+        GatewayServer server = new GatewayServer(runtime, state, group, channel, management, config.server().shutdownGrace());
+        log.info("Tollgate listening on {}:{}{} ({} transport, {} event loops), {} ms after JVM start", host, server.port(),
+                management == null ? "" : ", health and metrics on :" + server.managementPort(),
                 transports.name(), threads, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         return server;
     }
@@ -109,6 +123,11 @@ public final class GatewayServer implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The management port's bound port, or -1 when health and metrics are served on the client port. */
+    public int managementPort() {
+        return managementChannel == null ? -1 : ((InetSocketAddress) managementChannel.localAddress()).getPort();
     }
 
     public GatewayRuntime runtime() {
@@ -141,6 +160,10 @@ public final class GatewayServer implements AutoCloseable {
         }
         if (!drained) {
             log.warn("shutdown grace of {} elapsed with {} requests still in flight; closing them", grace, state.inFlight());
+        }
+        if (managementChannel != null) {
+            // open until now, so readiness probes saw "draining" (503) for the whole grace period
+            managementChannel.close().awaitUninterruptibly();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         runtime.close();

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param shutdownGrace    how long SIGTERM waits for in-flight requests and streams
  * @param idleTimeout      closes client connections idle this long
  * @param ioThreads        event loops; 0 = one per CPU
- * @param managementPort   serve /metrics and /health on this port instead (0 = same port)
+ * @param managementPort   also serve /health on this port, and /metrics only there (0 = everything on the client port)
  */
 public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequestSize, Duration shutdownGrace,
                            Duration idleTimeout, Integer ioThreads, Integer managementPort) {
@@ -28,6 +28,7 @@ public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequ
         managementPort = Defaults.or(managementPort, 0);
         if (port < 0 || port > 65535) throw new ConfigException("port", port, "0-65535");
         if (managementPort < 0 || managementPort > 65535) throw new ConfigException("management-port", managementPort, "0-65535");
+        if (managementPort != 0 && managementPort.equals(port)) throw new ConfigException("management-port", managementPort, "a port other than server.port");
         if (ioThreads < 0) throw new ConfigException("io-threads", ioThreads, ">= 0");
         if (maxRequestSize.bytes() < 1024) throw new ConfigException("max-request-size", maxRequestSize, ">= 1KB");
     }

@@ -100,6 +100,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theManagementPortMustDifferFromTheClientPort() {
+        ConfigLoader.LoadResult r = parse("server: { port: 9000, management-port: 9000 }\n");
+        assertThat(r.problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("server.management-port");
+            assertThat(p.message()).contains("a port other than server.port");
+        });
+        assertThat(parse("server: { port: 9000, management-port: 9090 }\n").config().server().managementPort()).isEqualTo(9090);
+    }
+
+    @Test
     void unknownKeysAreErrorsWithASuggestion() {
         ConfigLoader.LoadResult r = parse("""
                 server:

@@ -39,19 +39,31 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
 
+    /** What a listening port serves. */
+    public enum Listener {
+        /** Everything: the API, {@code /v1/models}, health, metrics and admin (no management port). */
+        ALL,
+        /** The client port beside a management port: everything but {@code /metrics}. */
+        CLIENT,
+        /** The management port ({@code server.management-port}): health and metrics only. */
+        MANAGEMENT
+    }
+
     /** A request copied out of its ByteBuf, so nothing reference-counted waits in the queue. */
     public record Request(HttpMethod method, String uri, String path, Headers headers, byte[] body, boolean keepAlive) {}
 
     private final GatewayRuntime runtime;
     private final ServerState state;
+    private final Listener listener;
     private final ArrayDeque<Request> pending = new ArrayDeque<>(2);
     private @Nullable DefaultExchange inFlight;
     private @Nullable ClientResponseSink inFlightSink;
     private boolean busy;
 
-    public GatewayHandler(GatewayRuntime runtime, ServerState state) {
+    public GatewayHandler(GatewayRuntime runtime, ServerState state, Listener listener) {
         this.runtime = runtime;
         this.state = state;
+        this.listener = listener;
     }
 
     @Override
@@ -95,6 +107,15 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
     private void route(ChannelHandlerContext ctx, Request r) {
         String path = r.path();
+        if (listener == Listener.MANAGEMENT) {
+            if (isOps(path)) {
+                ops(ctx, r, path);
+            } else {
+                write(ctx, r, Responses.error(GatewayError.of(ErrorCode.NOT_FOUND, "No endpoint at " + clip(path)
+                        + " on the management port: it serves /metrics, /health/live and /health/ready.")));
+            }
+            return;
+        }
         ApiKind api = apiFor(path);
         if (api != null) {
             if (!r.method().equals(HttpMethod.POST)) {
@@ -112,12 +133,14 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
                 }
                 ModelsApi.list(runtime, r.headers(), ctx.executor(), response -> write(ctx, r, response));
             }
-            case "/health/live", "/health/ready", "/metrics" -> {
-                if (!r.method().equals(HttpMethod.GET)) {
-                    methodNotAllowed(ctx, r, "GET");
-                    return;
+            case "/health/live", "/health/ready" -> ops(ctx, r, path);
+            case "/metrics" -> {
+                if (listener == Listener.CLIENT) {
+                    write(ctx, r, Responses.error(GatewayError.of(ErrorCode.NOT_FOUND,
+                            "No endpoint at /metrics on this port: metrics are served on the management port.")));
+                } else {
+                    ops(ctx, r, path);
                 }
-                write(ctx, r, OpsApi.handle(path, runtime, state));
             }
             default -> {
                 if (path.equals("/admin") || path.startsWith("/admin/")) {
@@ -127,6 +150,18 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
                 }
             }
         }
+    }
+
+    private static boolean isOps(String path) {
+        return path.equals("/health/live") || path.equals("/health/ready") || path.equals("/metrics");
+    }
+
+    private void ops(ChannelHandlerContext ctx, Request r, String path) {
+        if (!r.method().equals(HttpMethod.GET)) {
+            methodNotAllowed(ctx, r, "GET");
+            return;
+        }
+        write(ctx, r, OpsApi.handle(path, runtime, state));
     }
 
     private void proxy(ChannelHandlerContext ctx, Request r, ApiKind api) {

@@ -16,11 +16,13 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final GatewayRuntime runtime;
     private final ServerState state;
     private final ServerConfig server;
+    private final GatewayHandler.Listener listener;
 
-    public ServerInitializer(GatewayRuntime runtime, ServerState state, ServerConfig server) {
+    public ServerInitializer(GatewayRuntime runtime, ServerState state, ServerConfig server, GatewayHandler.Listener listener) {
         this.runtime = runtime;
         this.state = state;
         this.server = server;
+        this.listener = listener;
     }
 
     @Override
@@ -30,6 +32,6 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("http-decoder", new HttpRequestDecoder(8192, 32 * 1024, 64 * 1024));
         p.addLast("http-encoder", new PassThroughResponseEncoder());
         p.addLast("aggregate", new BodyAggregator(server.maxRequestSize().bytes()));
-        p.addLast("gateway", new GatewayHandler(runtime, state));
+        p.addLast("gateway", new GatewayHandler(runtime, state, listener));
     }
 }
