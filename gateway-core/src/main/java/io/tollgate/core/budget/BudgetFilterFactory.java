@@ -3,6 +3,8 @@ package io.tollgate.core.budget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.tollgate.core.admin.AdminRoutes;
+import io.tollgate.core.auth.KeyStore;
+import io.tollgate.core.auth.VirtualKey;
 import io.tollgate.core.config.BudgetConfig;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.KeyConfig;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +55,9 @@ public final class BudgetFilterFactory implements FilterFactory {
         BudgetAdmin.register(services.shared(AdminRoutes.class, AdminRoutes::new), state, services.clock());
         if (state.rebuilt.compareAndSet(false, true)) {
             SpendSource source = services.shared(SpendSource.class, () -> SpendSource.NONE);
-            services.blockingExecutor().execute(() -> rebuild(config, userBudget, state.store, source, services.clock().instant()));
+            // auth (created first) holds the admin API's keys; without auth there are none: an empty store stands in
+            KeyStore keys = services.shared(KeyStore.class, () -> new KeyStore(null, services.clock()));
+            services.blockingExecutor().execute(() -> rebuild(config, keys.list(), userBudget, state.store, source, services.clock().instant()));
         }
         boolean any = userBudget != null
                 || !config.auth().adminKey().isEmpty()   // keys created through the admin API may carry budgets
@@ -97,15 +102,16 @@ public final class BudgetFilterFactory implements FilterFactory {
                 .tag("scope", scope.label()).tag("id", id).register(services.meterRegistry());
     }
 
-    /** Seeds the current windows with the ledger's spend. Runs on the blocking executor. */
-    static void rebuild(GatewayConfig config, @Nullable BudgetConfig userBudget, BudgetStore store, SpendSource source, Instant now) {
+    /**
+     * Seeds the current windows with the ledger's spend: of the config's keys, of {@code keys} (those
+     * created through the admin API are only there), of teams and users. Runs on the blocking executor.
+     */
+    static void rebuild(GatewayConfig config, List<VirtualKey> keys, @Nullable BudgetConfig userBudget, BudgetStore store,
+                        SpendSource source, Instant now) {
         try {
             Map<BudgetConfig.Period, Set<String>> keyIds = new HashMap<>();
-            for (KeyConfig k : config.keys()) {
-                if (k.budget() != null) {
-                    keyIds.computeIfAbsent(k.budget().period(), p -> new HashSet<>()).add(k.id());
-                }
-            }
+            config.keys().forEach(k -> budgeted(keyIds, k.id(), k.budget()));
+            keys.forEach(k -> budgeted(keyIds, k.id(), k.budget()));
             Map<BudgetConfig.Period, Set<String>> teamIds = new HashMap<>();
             config.teams().forEach((id, t) -> {
                 if (t.budget() != null) {
@@ -124,6 +130,12 @@ public final class BudgetFilterFactory implements FilterFactory {
             }
         } catch (RuntimeException e) {
             log.error("rebuilding budget windows from the ledger failed; budgets start from zero", e);
+        }
+    }
+
+    private static void budgeted(Map<BudgetConfig.Period, Set<String>> ids, String id, @Nullable BudgetConfig budget) {
+        if (budget != null) {
+            ids.computeIfAbsent(budget.period(), p -> new HashSet<>()).add(id);
         }
     }
 

@@ -10,7 +10,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tollgate.core.admin.AdminRequest;
 import io.tollgate.core.admin.AdminResponse;
 import io.tollgate.core.admin.AdminRoutes;
+import io.tollgate.core.auth.KeyHash;
+import io.tollgate.core.auth.KeyStore;
+import io.tollgate.core.auth.VirtualKey;
 import io.tollgate.core.config.BudgetConfig.Period;
+import io.tollgate.core.config.LimitsConfig;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.DefaultExchange;
 import io.tollgate.core.filter.DefaultFilterServices;
@@ -386,6 +390,22 @@ class BudgetFilterTest {
         assertThat(asked).contains(Instant.parse("2026-01-01T00:00:00Z"));
         filter(config); // a reload does not add it twice
         assertThat(totals(BudgetScope.KEY, "k", Period.MONTHLY).spent()).isEqualTo(0.7);
+    }
+
+    @Test
+    void keysCreatedThroughTheAdminApiHaveTheirWindowsRebuiltToo() throws Exception {
+        // Such keys live in the key store (the database), not in the config: a restart must not reset their spend.
+        KeyStore keys = services.shared(KeyStore.class, () -> new KeyStore(null, clock));
+        keys.create(new VirtualKey("api-key", KeyHash.sha256(KeyHash.generate()), VirtualKey.Source.API, null, List.of(), Map.of(),
+                LimitsConfig.NONE, budget(1.0, Period.DAILY), null, null, null, clock.instant()));
+        List<Instant> asked = new CopyOnWriteArrayList<>();
+        services.shared(SpendSource.class, () -> (scope, since) -> {
+            asked.add(since);
+            return scope == BudgetScope.KEY ? Map.of("api-key", 0.9) : Map.of();
+        });
+        filter(config().build());
+        waitFor(() -> totals(BudgetScope.KEY, "api-key", Period.DAILY).spent() == 0.9);
+        assertThat(asked).contains(Instant.parse("2026-01-15T00:00:00Z"));
     }
 
     static void waitFor(BooleanSupplier condition) {
