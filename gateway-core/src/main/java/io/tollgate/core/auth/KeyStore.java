@@ -14,6 +14,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +34,7 @@ public final class KeyStore {
     private final Clock clock;
     private volatile Map<String, VirtualKey> configById = Map.of();
     private final Map<String, VirtualKey> apiById = new ConcurrentHashMap<>();
+    private final List<Consumer<VirtualKey>> listeners = new CopyOnWriteArrayList<>();
     /** hex SHA-256 -> key, rebuilt on every change (changes are rare, lookups are per request). */
     private volatile Map<String, VirtualKey> byHash = Map.of();
 
@@ -51,6 +54,11 @@ public final class KeyStore {
     public static KeyStore shared(FilterServices services, GatewayConfig config) {
         LedgerDatabase db = LedgerDatabase.shared(services, config);
         return services.shared(KeyStore.class, () -> new KeyStore(db, services.clock()));
+    }
+
+    /** Tells {@code listener} of every API key created or changed, on the caller's thread: keep it short. */
+    public void onChange(Consumer<VirtualKey> listener) {
+        listeners.add(listener);
     }
 
     /** Replaces the config keys with {@code keys} (at start and on reload). */
@@ -105,6 +113,7 @@ public final class KeyStore {
         }
         apiById.put(key.id(), key);
         reindex();
+        listeners.forEach(l -> l.accept(key));
         return key;
     }
 
@@ -124,6 +133,7 @@ public final class KeyStore {
         }
         apiById.put(id, updated);
         reindex();
+        listeners.forEach(l -> l.accept(updated));
         return updated;
     }
 

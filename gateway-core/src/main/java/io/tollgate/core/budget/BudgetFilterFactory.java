@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code budget}: key, team and user budgets and per-request cost caps. Spend lives in
  * {@code services.shared} ({@link LocalBudgetStore}, or {@link RedisBudgetStore} with
- * {@code state.redis}); on first start it is rebuilt from the ledger through {@link SpendSource}.
+ * {@code state.redis}); each budget's current window is seeded from the ledger through {@link SpendSource}
+ * once per process: at start, or when a reload or the admin API adds the budget.
  * Registers {@code GET /admin/budgets} and {@code POST /admin/budgets/{scope}/{id}/reset}.
  */
 public final class BudgetFilterFactory implements FilterFactory {
@@ -53,12 +55,24 @@ public final class BudgetFilterFactory implements FilterFactory {
         }
         registerGauges(config, state, services);
         BudgetAdmin.register(services.shared(AdminRoutes.class, AdminRoutes::new), state, services.clock());
-        if (state.rebuilt.compareAndSet(false, true)) {
-            SpendSource source = services.shared(SpendSource.class, () -> SpendSource.NONE);
-            // auth (created first) holds the admin API's keys; without auth there are none: an empty store stands in
-            KeyStore keys = services.shared(KeyStore.class, () -> new KeyStore(null, services.clock()));
-            services.blockingExecutor().execute(() -> rebuild(config, keys.list(), userBudget, state.store, source, services.clock().instant()));
+        // auth (created first) holds the admin API's keys; without auth there are none: an empty store stands in
+        KeyStore keys = services.shared(KeyStore.class, () -> new KeyStore(null, services.clock()));
+        SpendSource source = services.shared(SpendSource.class, () -> SpendSource.NONE);
+        Executor blocking = services.blockingExecutor();
+        boolean first = state.rebuilt.compareAndSet(false, true);
+        if (first) {
+            // a budget given to an admin-API key later counts the ledger's spend of its period too
+            keys.onChange(k -> blocking.execute(() -> {
+                try {
+                    Map<BudgetConfig.Period, Set<String>> ids = new HashMap<>();
+                    budgeted(ids, k.id(), k.budget());
+                    seedNew(state, BudgetScope.KEY, ids, source, services.clock().instant());
+                } catch (RuntimeException e) {
+                    log.error("reading key {}'s spend from the ledger failed; its new budget counts from zero", k.id(), e);
+                }
+            }));
         }
+        blocking.execute(() -> seedWindows(config, keys.list(), first ? userBudget : null, state, source, services.clock().instant()));
         boolean any = userBudget != null
                 || !config.auth().adminKey().isEmpty()   // keys created through the admin API may carry budgets
                 || config.keys().stream().anyMatch(k -> k.budget() != null || k.maxCostUsd() != null)
@@ -103,33 +117,30 @@ public final class BudgetFilterFactory implements FilterFactory {
     }
 
     /**
-     * Seeds the current windows with the ledger's spend: of the config's keys, of {@code keys} (those
-     * created through the admin API are only there), of teams and users. Runs on the blocking executor.
+     * Seeds from the ledger the windows of every budget this process has not counted yet: on the first
+     * start all of them (the config's keys, {@code keys} with those created through the admin API, teams,
+     * and users when {@code userBudget} is given), on a reload the budgets it adds. Blocking.
      */
-    static void rebuild(GatewayConfig config, List<VirtualKey> keys, @Nullable BudgetConfig userBudget, BudgetStore store,
-                        SpendSource source, Instant now) {
+    static void seedWindows(GatewayConfig config, List<VirtualKey> keys, @Nullable BudgetConfig userBudget, BudgetState state,
+                            SpendSource source, Instant now) {
         try {
             Map<BudgetConfig.Period, Set<String>> keyIds = new HashMap<>();
             config.keys().forEach(k -> budgeted(keyIds, k.id(), k.budget()));
             keys.forEach(k -> budgeted(keyIds, k.id(), k.budget()));
             Map<BudgetConfig.Period, Set<String>> teamIds = new HashMap<>();
-            config.teams().forEach((id, t) -> {
-                if (t.budget() != null) {
-                    teamIds.computeIfAbsent(t.budget().period(), p -> new HashSet<>()).add(id);
-                }
-            });
-            seed(BudgetScope.KEY, keyIds, store, source, now);
-            seed(BudgetScope.TEAM, teamIds, store, source, now);
+            config.teams().forEach((id, t) -> budgeted(teamIds, id, t.budget()));
+            seedNew(state, BudgetScope.KEY, keyIds, source, now);
+            seedNew(state, BudgetScope.TEAM, teamIds, source, now);
             if (userBudget != null) {
                 BudgetWindow probe = BudgetWindow.of(BudgetScope.USER, "", userBudget.period(), now);
                 source.spentSince(BudgetScope.USER, probe.start()).forEach((user, spent) -> {
                     if (spent > 0) {
-                        store.seed(BudgetWindow.of(BudgetScope.USER, user, userBudget.period(), now), spent);
+                        state.store.seed(BudgetWindow.of(BudgetScope.USER, user, userBudget.period(), now), spent);
                     }
                 });
             }
         } catch (RuntimeException e) {
-            log.error("rebuilding budget windows from the ledger failed; budgets start from zero", e);
+            log.error("rebuilding budget windows from the ledger failed; budgets count from zero", e);
         }
     }
 
@@ -137,6 +148,19 @@ public final class BudgetFilterFactory implements FilterFactory {
         if (budget != null) {
             ids.computeIfAbsent(budget.period(), p -> new HashSet<>()).add(id);
         }
+    }
+
+    /** Seeds the windows of {@code ids} not seeded before (per scope, id and period), each once per process. */
+    private static void seedNew(BudgetState state, BudgetScope scope, Map<BudgetConfig.Period, Set<String>> ids, SpendSource source, Instant now) {
+        Map<BudgetConfig.Period, Set<String>> fresh = new HashMap<>();
+        ids.forEach((period, set) -> {
+            for (String id : set) {
+                if (state.seeded.add(scope.label() + '|' + period + '|' + id)) {
+                    fresh.computeIfAbsent(period, p -> new HashSet<>()).add(id);
+                }
+            }
+        });
+        seed(scope, fresh, state.store, source, now);
     }
 
     private static void seed(BudgetScope scope, Map<BudgetConfig.Period, Set<String>> ids, BudgetStore store, SpendSource source, Instant now) {

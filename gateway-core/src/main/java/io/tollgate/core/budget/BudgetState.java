@@ -2,6 +2,7 @@ package io.tollgate.core.budget;
 
 import io.tollgate.core.config.GatewayConfig;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -9,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What budgets keep across reloads ({@code services.shared}): the store, the alert memory, the
  * latest spend per configured key/team for the gauge, the config admin routes answer from, and
- * whether the windows were rebuilt from the ledger yet.
+ * which windows were seeded from the ledger.
  */
 final class BudgetState {
 
@@ -19,6 +20,8 @@ final class BudgetState {
     final Map<String, Double> lastSpent = new ConcurrentHashMap<>();
     final AtomicReference<GatewayConfig> config = new AtomicReference<>();
     final AtomicBoolean rebuilt = new AtomicBoolean();
+    /** "scope|period|id" of budgets whose windows were seeded from the ledger: each once per process. */
+    final Set<String> seeded = ConcurrentHashMap.newKeySet();
 
     BudgetState(BudgetStore store, BudgetAlerts alerts) {
         this.store = store;

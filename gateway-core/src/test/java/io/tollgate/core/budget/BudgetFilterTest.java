@@ -408,6 +408,35 @@ class BudgetFilterTest {
         assertThat(asked).contains(Instant.parse("2026-01-15T00:00:00Z"));
     }
 
+    @Test
+    void aBudgetAddedByAReloadOrToAnAdminKeyCountsItsPeriodsSpendSoFar() throws Exception {
+        KeyStore keys = services.shared(KeyStore.class, () -> new KeyStore(null, clock));
+        keys.create(new VirtualKey("api-key", KeyHash.sha256(KeyHash.generate()), VirtualKey.Source.API, null, List.of(), Map.of(),
+                LimitsConfig.NONE, null, null, null, null, clock.instant()));
+        AtomicInteger reads = new AtomicInteger();
+        services.shared(SpendSource.class, () -> (scope, since) -> {
+            reads.incrementAndGet();
+            return switch (scope) {
+                case KEY -> Map.of("api-key", 0.4);
+                case TEAM -> Map.of("t", 0.6);
+                case USER -> Map.of();
+            };
+        });
+        filter(config().build());   // no budgets yet: nothing to seed
+        filter(config().team("t", LimitsConfig.NONE, budget(1.0, Period.MONTHLY)).build());   // a reload adds a team budget
+        waitFor(() -> totals(BudgetScope.TEAM, "t", Period.MONTHLY).spent() == 0.6);
+
+        keys.update("api-key", k -> new VirtualKey(k.id(), k.hash(), k.source(), k.team(), k.models(), k.metadata(), k.limits(),
+                budget(1.0, Period.WEEKLY), k.maxCostUsd(), k.expires(), k.revoked(), k.created()));   // PATCH adds a key budget
+        waitFor(() -> totals(BudgetScope.KEY, "api-key", Period.WEEKLY).spent() == 0.4);
+
+        int before = reads.get();
+        filter(config().team("t", LimitsConfig.NONE, budget(1.0, Period.MONTHLY)).build());   // the same budgets again: not seeded twice
+        Thread.sleep(100);
+        assertThat(totals(BudgetScope.TEAM, "t", Period.MONTHLY).spent()).isEqualTo(0.6);
+        assertThat(reads.get()).isEqualTo(before);
+    }
+
     static void waitFor(BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (!condition.getAsBoolean()) {
