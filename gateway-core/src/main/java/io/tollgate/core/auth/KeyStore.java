@@ -6,6 +6,7 @@ import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.ledger.LedgerDatabase;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,13 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every virtual key the gateway accepts: those in config (replaced on each reload by {@link #syncConfig}) and
- * those created through the admin API (persisted in the ledger database, loaded once at start). Shared for the
+ * those created through the admin API (persisted in the ledger database, loaded at start and re-read every few
+ * seconds for the changes of other replicas). Shared for the
  * life of the process. Lookups are lock-free reads of immutable maps, safe on event loops; mutations
  * ({@link #create}, {@link #update}) write the database and must run on the blocking executor.
  *
@@ -30,11 +35,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class KeyStore {
 
+    private static final Logger log = LoggerFactory.getLogger(KeyStore.class);
+
     private final @Nullable KeyRepository repository;
     private final Clock clock;
     private volatile Map<String, VirtualKey> configById = Map.of();
     private final Map<String, VirtualKey> apiById = new ConcurrentHashMap<>();
     private final List<Consumer<VirtualKey>> listeners = new CopyOnWriteArrayList<>();
+    private boolean refreshFailing;   // guarded by this
     /** hex SHA-256 -> key, rebuilt on every change (changes are rare, lookups are per request). */
     private volatile Map<String, VirtualKey> byHash = Map.of();
 
@@ -50,13 +58,60 @@ public final class KeyStore {
         reindex();
     }
 
-    /** The process-wide store; opens the ledger database on first use (startup). */
+    /**
+     * The process-wide store; opens the ledger database on first use (startup) and re-reads its keys
+     * every {@link #REFRESH_INTERVAL}, so keys other replicas create, change or revoke take effect here.
+     */
     public static KeyStore shared(FilterServices services, GatewayConfig config) {
         LedgerDatabase db = LedgerDatabase.shared(services, config);
-        return services.shared(KeyStore.class, () -> new KeyStore(db, services.clock()));
+        return services.shared(KeyStore.class, () -> {
+            KeyStore store = new KeyStore(db, services.clock());
+            long ms = REFRESH_INTERVAL.toMillis();
+            services.scheduler().scheduleWithFixedDelay(() -> services.blockingExecutor().execute(store::refresh), ms, ms, TimeUnit.MILLISECONDS);
+            return store;
+        });
     }
 
-    /** Tells {@code listener} of every API key created or changed, on the caller's thread: keep it short. */
+    /** How soon a key created, changed or revoked on another replica (same database) takes effect on this one. */
+    public static final Duration REFRESH_INTERVAL = Duration.ofSeconds(5);
+
+    /**
+     * Re-reads the admin API's keys from the database (blocking) and tells the listeners of each one that
+     * changed. A failure keeps the keys as they were; it is logged once until a read succeeds again.
+     */
+    public void refresh() {
+        if (repository == null) {
+            return;
+        }
+        List<VirtualKey> changed = new ArrayList<>();
+        synchronized (this) {   // not interleaved with this replica's own writes
+            List<VirtualKey> loaded;
+            try {
+                loaded = repository.loadAll();
+            } catch (RuntimeException e) {
+                if (!refreshFailing) {
+                    log.warn("Re-reading virtual keys from the database failed; keeping the ones loaded: {}", e.getMessage());
+                    refreshFailing = true;
+                }
+                return;
+            }
+            if (refreshFailing) {
+                log.info("Re-reading virtual keys from the database works again");
+                refreshFailing = false;
+            }
+            for (VirtualKey k : loaded) {
+                if (!k.equals(apiById.put(k.id(), k))) {
+                    changed.add(k);
+                }
+            }
+            if (!changed.isEmpty()) {
+                reindex();
+            }
+        }
+        changed.forEach(k -> listeners.forEach(l -> l.accept(k)));
+    }
+
+    /** Tells {@code listener} of every API key created or changed (here or, seen by {@link #refresh}, elsewhere), on the caller's thread: keep it short. */
     public void onChange(Consumer<VirtualKey> listener) {
         listeners.add(listener);
     }

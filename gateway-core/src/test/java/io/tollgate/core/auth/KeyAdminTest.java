@@ -111,6 +111,29 @@ class KeyAdminTest {
     }
 
     @Test
+    void aReplicaOnTheSameDatabaseSeesKeysCreatedChangedAndRevokedElsewhere() throws Exception {
+        KeyStore other = new KeyStore(db, clock);   // another gateway sharing the ledger database
+        List<VirtualKey> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        other.onChange(told::add);
+        String key = json(call("POST", "/admin/keys", "{\"id\": \"shared\", \"models\": [\"chat\"]}")).path("key").asText();
+        assertThat(other.authenticate(key)).as("not before a refresh").isNull();
+
+        other.refresh();
+        assertThat(other.authenticate(key).models()).containsExactly("chat");
+        assertThat(told).extracting(VirtualKey::id).containsExactly("shared");
+
+        other.refresh();
+        assertThat(told).as("an unchanged key is not reported again").hasSize(1);
+
+        call("PATCH", "/admin/keys/shared", "{\"budget\": {\"usd\": 3, \"period\": \"monthly\"}}");
+        call("DELETE", "/admin/keys/shared", "");
+        other.refresh();
+        assertThat(other.authenticate(key)).as("revoked on the other replica").isNull();
+        assertThat(other.find("shared").budget().usd()).isEqualTo(3.0);
+        assertThat(told).hasSize(2);
+    }
+
+    @Test
     void configKeysAreReadOnly() {
         for (AdminResponse r : List.of(call("PATCH", "/admin/keys/from-config", "{\"models\": []}"), call("DELETE", "/admin/keys/from-config", ""))) {
             assertThat(r.status()).isEqualTo(409);
