@@ -107,13 +107,8 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
     private void route(ChannelHandlerContext ctx, Request r) {
         String path = r.path();
-        if (listener == Listener.MANAGEMENT) {
-            if (isOps(path)) {
-                ops(ctx, r, path);
-            } else {
-                write(ctx, r, Responses.error(GatewayError.of(ErrorCode.NOT_FOUND, "No endpoint at " + clip(path)
-                        + " on the management port: it serves /metrics, /health/live and /health/ready.")));
-            }
+        if (listener == Listener.MANAGEMENT || isOps(path)) {
+            ops(ctx, r, path);
             return;
         }
         ApiKind api = apiFor(path);
@@ -133,15 +128,6 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
                 }
                 ModelsApi.list(runtime, r.headers(), ctx.executor(), response -> write(ctx, r, response));
             }
-            case "/health/live", "/health/ready" -> ops(ctx, r, path);
-            case "/metrics" -> {
-                if (listener == Listener.CLIENT) {
-                    write(ctx, r, Responses.error(GatewayError.of(ErrorCode.NOT_FOUND,
-                            "No endpoint at /metrics on this port: metrics are served on the management port.")));
-                } else {
-                    ops(ctx, r, path);
-                }
-            }
             default -> {
                 if (path.equals("/admin") || path.startsWith("/admin/")) {
                     AdminApi.handle(runtime, state, r, ctx.executor(), response -> write(ctx, r, response));
@@ -156,7 +142,18 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         return path.equals("/health/live") || path.equals("/health/ready") || path.equals("/metrics");
     }
 
+    /** Health and metrics, as this listener serves them (the management port: nothing else). */
     private void ops(ChannelHandlerContext ctx, Request r, String path) {
+        if (!isOps(path)) {
+            write(ctx, r, Responses.error(GatewayError.of(ErrorCode.NOT_FOUND, "No endpoint at " + clip(path)
+                    + " on the management port: it serves /metrics, /health/live and /health/ready.")));
+            return;
+        }
+        if (listener == Listener.CLIENT && path.equals("/metrics")) {
+            write(ctx, r, Responses.error(GatewayError.of(ErrorCode.NOT_FOUND,
+                    "No endpoint at /metrics on this port: metrics are served on the management port.")));
+            return;
+        }
         if (!r.method().equals(HttpMethod.GET)) {
             methodNotAllowed(ctx, r, "GET");
             return;
