@@ -108,12 +108,16 @@ public final class KeyStore {
                 reindex();
             }
         }
-        changed.forEach(k -> listeners.forEach(l -> l.accept(k)));
+        changed.forEach(this::tell);
     }
 
     /** Tells {@code listener} of every API key created or changed (here or, seen by {@link #refresh}, elsewhere), on the caller's thread: keep it short. */
     public void onChange(Consumer<VirtualKey> listener) {
         listeners.add(listener);
+    }
+
+    private void tell(VirtualKey changed) {
+        listeners.forEach(l -> l.accept(changed));
     }
 
     /** Replaces the config keys with {@code keys} (at start and on reload). */
@@ -168,7 +172,7 @@ public final class KeyStore {
         }
         apiById.put(key.id(), key);
         reindex();
-        listeners.forEach(l -> l.accept(key));
+        tell(key);
         return key;
     }
 
@@ -188,7 +192,7 @@ public final class KeyStore {
         }
         apiById.put(id, updated);
         reindex();
-        listeners.forEach(l -> l.accept(updated));
+        tell(updated);
         return updated;
     }
 
