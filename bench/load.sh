@@ -4,7 +4,7 @@
 # of throughput, latency percentiles and the latency each adds over calling the upstream directly.
 #
 #   bench/load.sh [--duration 10] [--rates "500 1000 2000"] [--conns 64] [--rounds 2] [--stream]
-#                 [--config bench/bench.yaml | bench/bench-proxy.yaml]
+#                 [--config bench/bench.yaml | bench/bench-proxy.yaml | bench/bench-io-uring.yaml]
 #   bench/load.sh --ttft [--trickle-ms 10] [--rates "100 200 500"] [--warmup 10]
 #
 # --ttft: streamed requests to an upstream that spaces its 24 SSE events --trickle-ms apart (a model

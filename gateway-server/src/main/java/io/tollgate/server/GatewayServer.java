@@ -14,6 +14,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tollgate.core.config.AuthConfig;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.server.api.AdminApi;
@@ -43,25 +46,34 @@ public final class GatewayServer implements AutoCloseable {
     private final Channel serverChannel;
     private final @Nullable Channel managementChannel;
     private final Duration grace;
+    private final String transport;
+    private final ChannelGroup clients;
+    private final NettyUpstreamTransport upstream;
     private volatile boolean closed;
     private final java.util.concurrent.CountDownLatch terminated = new java.util.concurrent.CountDownLatch(1);
 
     private GatewayServer(GatewayRuntime runtime, ServerState state, MultiThreadIoEventLoopGroup group, Channel serverChannel,
-                          @Nullable Channel managementChannel, Duration grace) {
+                          @Nullable Channel managementChannel, Duration grace, String transport, ChannelGroup clients,
+                          NettyUpstreamTransport upstream) {
         this.runtime = runtime;
         this.state = state;
         this.group = group;
         this.serverChannel = serverChannel;
         this.managementChannel = managementChannel;
         this.grace = grace;
+        this.transport = transport;
+        this.clients = clients;
+        this.upstream = upstream;
     }
 
     /** Binds and starts serving {@code config}. */
     public static GatewayServer start(GatewayConfig config, GatewayRuntime runtime) throws InterruptedException {
-        Transports transports = Transports.best();
+        Transports transports = Transports.select(config.server().transport());
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         MultiThreadIoEventLoopGroup group = transports.newGroup(threads, "tollgate-io");
-        runtime.transport(new NettyUpstreamTransport(transports.clientChannel()));
+        NettyUpstreamTransport upstream = new NettyUpstreamTransport(transports.clientChannel());
+        runtime.transport(upstream);
+        ChannelGroup clients = new DefaultChannelGroup("tollgate-clients", GlobalEventExecutor.INSTANCE);
         // JMX-backed binders cost a few hundred ms of class loading: done alongside the rest of startup
         Thread jvmMeters = Thread.ofPlatform().daemon().name("tollgate-jvm-meters").start(() -> bindMeters(runtime));
         runtime.apply(config);
@@ -86,14 +98,14 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT) // Netty 4.2: adaptive; -Dio.netty.allocator.type=pooled trades ~10-20 MB RSS for ~5 % throughput (benchmarks.md)
                 // Backpressure: above 64 KiB unsent to a client, the router stops reading its upstream.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new ServerInitializer(runtime, state, config.server(), managementPort > 0 ? Listener.CLIENT : Listener.ALL));
+                .childHandler(new ServerInitializer(runtime, state, config.server(), managementPort > 0 ? Listener.CLIENT : Listener.ALL, clients));
         Channel channel;
         Channel management = null;
         try {
             channel = bootstrap.bind(host, config.server().port()).sync().channel();
             if (managementPort > 0) {
                 management = bootstrap.clone()
-                        .childHandler(new ServerInitializer(runtime, state, config.server(), Listener.MANAGEMENT))
+                        .childHandler(new ServerInitializer(runtime, state, config.server(), Listener.MANAGEMENT, clients))
                         .bind(host, managementPort).sync().channel();
             }
         } catch (Exception e) {
@@ -101,7 +113,8 @@ public final class GatewayServer implements AutoCloseable {
             throw e;
         }
         jvmMeters.join(); // the first scrape sees every meter
-        GatewayServer server = new GatewayServer(runtime, state, group, channel, management, config.server().shutdownGrace());
+        GatewayServer server = new GatewayServer(runtime, state, group, channel, management, config.server().shutdownGrace(),
+                transports.name(), clients, upstream);
         log.info("Tollgate listening on {}:{}{} ({} transport, {} event loops), {} ms after JVM start", host, server.port(),
                 management == null ? "" : ", health and metrics on :" + server.managementPort(),
                 transports.name(), threads, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
@@ -123,6 +136,11 @@ public final class GatewayServer implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The socket layer serving: {@code io_uring}, {@code epoll} or {@code nio}. */
+    public String transport() {
+        return transport;
     }
 
     /** The management port's bound port, or -1 when health and metrics are served on the client port. */
@@ -165,7 +183,14 @@ public final class GatewayServer implements AutoCloseable {
             // open until now, so readiness probes saw "draining" (503) for the whole grace period
             managementChannel.close().awaitUninterruptibly();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        // Connections close while their loops still run: io_uring frees a pending read's buffer only when
+        // its cancellation completes, which the loop's own shutdown does not wait for.
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        upstream.closeConnections().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+            // the loops are daemon threads: a stalled one must not keep the ledger from its last flush
+            log.warn("event loops did not stop within 5 s; going on with shutdown");
+        }
         runtime.close();
         log.info("Tollgate stopped");
         terminated.countDown();

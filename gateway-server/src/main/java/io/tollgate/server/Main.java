@@ -105,7 +105,14 @@ public final class Main {
         }
         GatewayConfig config = overrides(result.config(), host, port);
         GatewayRuntime runtime = new GatewayRuntime(terminalFactory());
-        GatewayServer server = GatewayServer.start(config, runtime);
+        GatewayServer server;
+        try {
+            server = GatewayServer.start(config, runtime);
+        } catch (io.tollgate.core.config.ConfigException e) {
+            System.err.println(file + ": cannot start, " + e.getMessage());
+            runtime.close();
+            return 1;
+        }
         ConfigReloader reloader = new ConfigReloader(file, next -> apply(runtime, overrides(next, host, port)), runtime.registry());
         AdminApi.routes(runtime).add("POST", "/admin/reload", request -> CompletableFuture.supplyAsync(() -> {
             var outcome = reloader.reloadNow();
@@ -142,7 +149,7 @@ public final class Main {
         }
         var s = c.server();
         var server = new io.tollgate.core.config.ServerConfig(host != null ? host : s.host(), port != null ? Integer.valueOf(port) : s.port(),
-                s.maxRequestSize(), s.shutdownGrace(), s.idleTimeout(), s.ioThreads(), s.managementPort());
+                s.maxRequestSize(), s.shutdownGrace(), s.idleTimeout(), s.ioThreads(), s.managementPort(), s.transport());
         return new GatewayConfig(server, c.auth(), c.providers(), c.models(), c.pricing(), c.teams(), c.keys(), c.cache(), c.prompts(),
                 c.state(), c.alerts(), c.filters());
     }

@@ -13,11 +13,15 @@ import org.jspecify.annotations.Nullable;
  * @param idleTimeout      closes client connections idle this long
  * @param ioThreads        event loops; 0 = one per CPU
  * @param managementPort   also serve /health on this port, and /metrics only there (0 = everything on the client port)
+ * @param transport        the socket layer under Netty: {@code auto} picks the fastest the platform allows
  */
 public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequestSize, Duration shutdownGrace,
-                           Duration idleTimeout, Integer ioThreads, Integer managementPort) {
+                           Duration idleTimeout, Integer ioThreads, Integer managementPort, Transport transport) {
 
-    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null, null);
+    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null, null, null);
+
+    /** Netty's native transports (Linux) and its portable one. */
+    public enum Transport { AUTO, IO_URING, EPOLL, NIO }
 
     public ServerConfig {
         port = Defaults.or(port, 8080);
@@ -26,6 +30,7 @@ public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequ
         idleTimeout = Defaults.or(idleTimeout, Duration.ofMinutes(5));
         ioThreads = Defaults.or(ioThreads, 0);
         managementPort = Defaults.or(managementPort, 0);
+        transport = Defaults.or(transport, Transport.AUTO);
         if (port < 0 || port > 65535) throw new ConfigException("port", port, "0-65535");
         if (managementPort < 0 || managementPort > 65535) throw new ConfigException("management-port", managementPort, "0-65535");
         if (managementPort != 0 && managementPort.equals(port)) throw new ConfigException("management-port", managementPort, "a port other than server.port");

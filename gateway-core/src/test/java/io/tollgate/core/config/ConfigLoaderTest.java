@@ -110,6 +110,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theTransportIsOneOfNettysAndDefaultsToAuto() {
+        assertThat(parse("server: { port: 9000 }\n").config().server().transport()).isEqualTo(ServerConfig.Transport.AUTO);
+        assertThat(parse("server: { transport: io-uring }\n").config().server().transport()).isEqualTo(ServerConfig.Transport.IO_URING);
+        assertThat(parse("server: { transport: epoll }\n").config().server().transport()).isEqualTo(ServerConfig.Transport.EPOLL);
+        ConfigLoader.LoadResult r = parse("server: { transport: kqueue }\n");
+        assertThat(r.problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("server.transport");
+            assertThat(p.message()).contains("auto, io-uring, epoll, nio");
+        });
+    }
+
+    @Test
     void unknownKeysAreErrorsWithASuggestion() {
         ConfigLoader.LoadResult r = parse("""
                 server:

@@ -2,6 +2,7 @@ package io.tollgate.server.inbound;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -10,15 +11,18 @@ import io.tollgate.server.GatewayRuntime;
 import io.tollgate.server.http1.PassThroughResponseEncoder;
 import java.util.concurrent.TimeUnit;
 
-/** The client-facing pipeline: HTTP/1.1 decoder and encoder (whole answers pass it pre-encoded), body aggregation with the size limit, idle close, the gateway. */
+/** The client-facing pipeline (each connection joins {@code connections}, so shutdown can close them): HTTP/1.1 decoder and encoder (whole answers pass it pre-encoded), body aggregation with the size limit, idle close, the gateway. */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final GatewayRuntime runtime;
     private final ServerState state;
     private final ServerConfig server;
     private final GatewayHandler.Listener listener;
+    private final ChannelGroup connections;
 
-    public ServerInitializer(GatewayRuntime runtime, ServerState state, ServerConfig server, GatewayHandler.Listener listener) {
+    public ServerInitializer(GatewayRuntime runtime, ServerState state, ServerConfig server, GatewayHandler.Listener listener,
+                             ChannelGroup connections) {
+        this.connections = connections;
         this.runtime = runtime;
         this.state = state;
         this.server = server;
@@ -27,6 +31,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast("idle", new IdleStateHandler(0, 0, server.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         p.addLast("http-decoder", new HttpRequestDecoder(8192, 32 * 1024, 64 * 1024));

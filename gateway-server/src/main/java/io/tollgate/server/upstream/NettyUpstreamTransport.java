@@ -6,6 +6,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.ssl.OpenSsl;
@@ -13,6 +16,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tollgate.core.config.TimeoutConfig;
 import io.tollgate.core.filter.Exchange;
 import io.tollgate.core.upstream.UpstreamCall;
@@ -43,6 +47,8 @@ public final class NettyUpstreamTransport implements UpstreamTransport {
      */
     private final CompletableFuture<SslContext> ssl = new CompletableFuture<>();
     private final ConnectionPool pool = new ConnectionPool();
+    /** Every open upstream connection, for {@link #closeConnections()}. */
+    private final ChannelGroup connections = new DefaultChannelGroup("tollgate-upstream", GlobalEventExecutor.INSTANCE);
 
     public NettyUpstreamTransport(Class<? extends SocketChannel> channelClass) {
         this.channelClass = channelClass;
@@ -77,6 +83,15 @@ public final class NettyUpstreamTransport implements UpstreamTransport {
         return attempt;
     }
 
+    /**
+     * Closes every upstream connection; the future completes once each has closed. Called before the
+     * event loops stop: io_uring frees a connection's pending receive buffer only when the read's
+     * cancellation completes, which a stopped loop never sees.
+     */
+    public ChannelGroupFuture closeConnections() {
+        return connections.close();
+    }
+
     ConnectionPool pool() {
         return pool;
     }
@@ -93,6 +108,7 @@ public final class NettyUpstreamTransport implements UpstreamTransport {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         if (origin.tls()) {
                             // done by now (see whenTlsReady); a context that failed to build fails this connect
                             SslHandler handler = ssl.join().newHandler(ch.alloc(), origin.host(), origin.port());
