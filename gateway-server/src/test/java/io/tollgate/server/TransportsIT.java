@@ -1,6 +1,8 @@
 package io.tollgate.server;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,10 +41,10 @@ class TransportsIT {
     @ValueSource(strings = {"io-uring", "epoll", "nio"})
     void servesWholeAnswersAndStreamsOver(String transport) throws Exception {
         assumeThat(available(transport)).as(transport + " on this machine").isTrue();
-        upstream.stubFor(post("/v1/chat/completions").withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("\"stream\":true"))
+        upstream.stubFor(post("/v1/chat/completions").withRequestBody(containing("\"stream\":true"))
                 .willReturn(aResponse().withStatus(200).withHeader("content-type", "text/event-stream")
                         .withBody(ProxyIT.fixture("openai-chat-stream-include-usage.sse")).withChunkedDribbleDelay(4, 40)));
-        upstream.stubFor(post("/v1/chat/completions").withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.notContaining("\"stream\":true"))
+        upstream.stubFor(post("/v1/chat/completions").withRequestBody(notContaining("\"stream\":true"))
                 .willReturn(aResponse().withStatus(200).withHeader("content-type", "application/json")
                         .withBody(ProxyIT.fixture("openai-chat-nonstream.json"))));
         ConfigLoader.LoadResult config = ConfigLoader.parse("""

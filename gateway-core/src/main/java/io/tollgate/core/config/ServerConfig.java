@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param idleTimeout      closes client connections idle this long
  * @param ioThreads        event loops; 0 = one per CPU
  * @param managementPort   also serve /health on this port, and /metrics only there (0 = everything on the client port)
- * @param transport        the socket layer under Netty: {@code auto} picks the fastest the platform allows
+ * @param transport        the socket layer under Netty: {@code auto} is epoll on Linux and NIO elsewhere; io_uring is opt-in
  */
 public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequestSize, Duration shutdownGrace,
                            Duration idleTimeout, Integer ioThreads, Integer managementPort, Transport transport) {
