@@ -13,17 +13,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reloads the config on file change (the config file's folder and the prompts folder are watched;
- * editors that save by rename are handled), on SIGHUP, and on demand ({@code POST /admin/reload}).
- * A new file is validated first; only a valid one reaches {@code apply}, so a broken edit leaves
- * the old config serving. Reloads are serialized.
+ * editors that save by rename and Kubernetes' symlink swaps are handled), on SIGHUP, and on demand
+ * ({@code POST /admin/reload}). A new file is validated first; only a valid one reaches {@code apply},
+ * so a broken edit leaves the old config serving. Reloads are serialized.
+ *
+ * <p>The watched folders may hold other files that change all the time (a log the gateway itself writes,
+ * say): a change reloads only when what a reload reads differs from what the last one read, i.e. the config
+ * file's bytes or a prompt file's name, size or modification time. Before, a log beside the config
+ * reloaded the gateway on its own log lines, four times a second.
  */
 public final class ConfigReloader implements AutoCloseable {
 
@@ -39,6 +47,9 @@ public final class ConfigReloader implements AutoCloseable {
     private final Counter failures;
     private volatile WatchService watcher;
     private volatile Thread thread;
+    private volatile List<Path> promptDirs = List.of();
+    /** {@link #inputs()} as the last reload (or {@link #start}) saw them. */
+    private volatile List<Object> lastInputs = List.of();
 
     public ConfigReloader(Path file, Consumer<GatewayConfig> apply, MeterRegistry registry) {
         this.file = file.toAbsolutePath().normalize();
@@ -49,6 +60,7 @@ public final class ConfigReloader implements AutoCloseable {
 
     /** Validates the file and applies it if valid; never throws. */
     public synchronized ReloadResult reloadNow() {
+        lastInputs = inputs();
         ConfigLoader.LoadResult result = ConfigLoader.load(file);
         if (!result.isValid()) {
             failures.increment();
@@ -71,11 +83,15 @@ public final class ConfigReloader implements AutoCloseable {
     public void start(Path... extraDirs) throws IOException {
         WatchService ws = FileSystems.getDefault().newWatchService();
         register(ws, file.getParent());
+        List<Path> dirs = new ArrayList<>();
         for (Path dir : extraDirs) {
             if (Files.isDirectory(dir)) {
-                register(ws, dir.toAbsolutePath().normalize());
+                dirs.add(dir.toAbsolutePath().normalize());
+                register(ws, dirs.get(dirs.size() - 1));
             }
         }
+        promptDirs = List.copyOf(dirs);
+        lastInputs = inputs();
         watcher = ws;
         Thread t = Thread.ofPlatform().daemon().name("tollgate-config-watch").start(this::watch);
         thread = t;
@@ -93,16 +109,12 @@ public final class ConfigReloader implements AutoCloseable {
         WatchService ws = watcher;
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                WatchKey key = ws.take();
-                boolean relevant = !key.pollEvents().isEmpty();
-                key.reset();
                 // Debounce: editors write a file in several steps (truncate, write, rename); wait for quiet.
-                WatchKey more;
-                while ((more = ws.poll(DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS)) != null) {
-                    more.pollEvents();
-                    more.reset();
+                for (WatchKey key = ws.take(); key != null; key = ws.poll(DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS)) {
+                    key.pollEvents();
+                    key.reset();
                 }
-                if (relevant && Files.isRegularFile(file)) {
+                if (Files.isRegularFile(file) && !inputs().equals(lastInputs)) {
                     log.info("config change detected, reloading {}", file);
                     reloadNow();
                 }
@@ -110,6 +122,33 @@ public final class ConfigReloader implements AutoCloseable {
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // closing
         }
+    }
+
+    /**
+     * What a reload reads, cheaply comparable: the config file's bytes (through any symlink, so a Kubernetes
+     * ConfigMap swap counts) and the name, size and modification time of each prompt file.
+     */
+    private List<Object> inputs() {
+        List<Object> inputs = new ArrayList<>();
+        try {
+            inputs.add(ByteBuffer.wrap(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            inputs.add("unreadable");   // the reload that follows reports why
+        }
+        for (Path dir : promptDirs) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().forEach(f -> {
+                    try {
+                        inputs.add(f.getFileName() + " " + Files.size(f) + " " + Files.getLastModifiedTime(f).toMillis());
+                    } catch (IOException e) {
+                        inputs.add(f.getFileName() + " gone");
+                    }
+                });
+            } catch (IOException e) {
+                inputs.add(dir + " unreadable");
+            }
+        }
+        return inputs;
     }
 
     @Override

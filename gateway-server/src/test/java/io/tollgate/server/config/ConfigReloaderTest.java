@@ -1,0 +1,100 @@
+package io.tollgate.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tollgate.core.config.GatewayConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file watcher: what reloads the gateway and, as much, what must not. */
+class ConfigReloaderTest {
+
+    static final String CONFIG = """
+            server: { port: 8080 }
+            auth: { mode: open }
+            providers: { mock: { type: mock } }
+            models: { chat: { targets: [ { provider: mock, model: %s } ] } }
+            """;
+
+    @TempDir
+    Path dir;
+
+    final List<GatewayConfig> applied = new CopyOnWriteArrayList<>();
+    ConfigReloader reloader;
+
+    Path start() throws Exception {
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, CONFIG.formatted("one"));
+        Files.createDirectories(dir.resolve("prompts"));
+        reloader = new ConfigReloader(config, applied::add, new SimpleMeterRegistry());
+        reloader.start(dir.resolve("prompts"));
+        return config;
+    }
+
+    @AfterEach
+    void close() {
+        if (reloader != null) reloader.close();
+    }
+
+    String model(GatewayConfig c) {
+        return c.models().get("chat").targets().get(0).model();
+    }
+
+    void awaitApplied(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (applied.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(applied).hasSize(n);
+    }
+
+    @Test
+    void aChangedConfigIsReloadedOnce() throws Exception {
+        Path config = start();
+        Files.writeString(config, CONFIG.formatted("two"));
+        awaitApplied(1);
+        assertThat(model(applied.get(0))).isEqualTo("two");
+        Thread.sleep(1_000);   // several debounce periods: the reload's own reads and logs start nothing new
+        assertThat(applied).hasSize(1);
+    }
+
+    @Test
+    void aLogBesideTheConfigAndASameBytesSaveReloadNothing() throws Exception {
+        Path config = start();
+        Path log = dir.resolve("gateway.log");
+        for (int i = 0; i < 20; i++) {   // a second of log lines, beyond the debounce
+            Files.writeString(log, "line " + i + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Thread.sleep(50);
+        }
+        Files.writeString(config, CONFIG.formatted("one"));   // an editor saving unchanged content
+        Thread.sleep(1_000);
+        assertThat(applied).isEmpty();
+        // and the watcher still works afterwards
+        Files.writeString(config, CONFIG.formatted("three"));
+        awaitApplied(1);
+        assertThat(model(applied.get(0))).isEqualTo("three");
+    }
+
+    @Test
+    void aNewPromptFileReloadsButOtherFilesInThePromptsFolderDoNot() throws Exception {
+        start();
+        Files.writeString(dir.resolve("prompts/notes.txt"), "not a prompt");
+        Thread.sleep(1_000);
+        assertThat(applied).isEmpty();
+        Files.writeString(dir.resolve("prompts/greeter.yaml"), """
+                id: greeter
+                labels: { production: 1 }
+                versions:
+                  1: { model: chat, messages: [ { role: system, content: "Hello." } ] }
+                """);
+        awaitApplied(1);
+    }
+}
