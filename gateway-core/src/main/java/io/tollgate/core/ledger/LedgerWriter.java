@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes ledger rows off the request path. {@link #enqueue} runs on event loops: a lock-free bounded queue,
  * never blocking; a full queue drops the row and counts {@code gateway.ledger.dropped}. A timer moves the
- * queue to the database every {@code state.flush-interval} in batched inserts on the blocking executor.
+ * queue to the database every {@code state.flush-interval} in batched inserts on the blocking executor, each batch
+ * added to the hourly rollup ({@link HourlySpend}) in its own transaction.
  * {@link #close()} writes everything still queued (the SIGTERM path), so only a kill -9 loses rows, at most
  * one flush interval's worth. A failed batch stays pending and is retried on the next flush.
  */
@@ -136,6 +137,7 @@ public final class LedgerWriter implements AutoCloseable {
                         ps.addBatch();
                     }
                     ps.executeBatch();
+                    HourlySpend.add(c, pending.subList(from, to));
                     c.commit();
                     done = to;
                 }
@@ -157,7 +159,7 @@ public final class LedgerWriter implements AutoCloseable {
         return done;
     }
 
-    private static void bind(PreparedStatement ps, LedgerRow r) throws SQLException {
+    static void bind(PreparedStatement ps, LedgerRow r) throws SQLException {
         int i = 1;
         ps.setLong(i++, r.time().toEpochMilli());
         ps.setString(i++, r.requestId());

@@ -22,8 +22,9 @@ import java.util.concurrent.Executor;
  * (or use the {@code *Async} variants), never on an event loop.
  *
  * <p>For budgets: {@link #spendSince(Scope, Instant)} sums {@code cost_usd} per key, team or user from a
- * period start, e.g. to rebuild in-memory budget counters at startup. Rows still in the writer's queue are
- * not in the database yet; call {@link LedgerWriter#flush()} first when that matters.
+ * period start, e.g. to rebuild in-memory budget counters at startup. Sums read whole hours from the hourly
+ * rollup ({@link HourlySpend}) and only the partial hours at a range's edges from the rows. Rows still in the
+ * writer's queue are not in the database yet; call {@link LedgerWriter#flush()} first when that matters.
  */
 public final class SpendReader implements io.tollgate.core.budget.SpendSource {
 
@@ -43,6 +44,7 @@ public final class SpendReader implements io.tollgate.core.budget.SpendSource {
                             double costUsd, double costSavedUsd) {}
 
     private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {};
+    private static final String NONE = "(none)";
 
     private final LedgerDatabase db;
 
@@ -50,36 +52,20 @@ public final class SpendReader implements io.tollgate.core.budget.SpendSource {
         this.db = db;
     }
 
-    /** USD spent per id of {@code scope} in {@code [from, now]}; ids with no spend are absent; null ids (no team) skipped. */
+    /** USD spent per id of {@code scope} since {@code from}; ids with no spend are absent; no id (no team, no user) skipped. */
     public Map<String, Double> spendSince(Scope scope, Instant from) {
-        String sql = "SELECT " + scope.column + ", SUM(cost_usd) FROM gateway_requests WHERE ts_ms >= ? AND "
-                + scope.column + " IS NOT NULL GROUP BY " + scope.column;
         Map<String, Double> out = new HashMap<>();
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, from.toEpochMilli());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getDouble(2));
-                }
+        for (SpendLine line : sums(scope.column, from.toEpochMilli(), Long.MAX_VALUE)) {
+            if (!line.group().isEmpty()) {
+                out.put(line.group(), line.costUsd());
             }
-        } catch (SQLException e) {
-            throw new LedgerException("reading spend per " + scope.name().toLowerCase(java.util.Locale.ROOT), e);
         }
         return out;
     }
 
     /** USD spent by one id of {@code scope} since {@code from}; 0 when none. */
     public double spendSince(Scope scope, String id, Instant from) {
-        String sql = "SELECT COALESCE(SUM(cost_usd), 0) FROM gateway_requests WHERE ts_ms >= ? AND " + scope.column + " = ?";
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, from.toEpochMilli());
-            ps.setString(2, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getDouble(1) : 0;
-            }
-        } catch (SQLException e) {
-            throw new LedgerException("reading spend", e);
-        }
+        return spendSince(scope, from).getOrDefault(id, 0.0);
     }
 
     /** {@link io.tollgate.core.budget.SpendSource}: what budgets rebuild their windows from at start. */
@@ -118,13 +104,58 @@ public final class SpendReader implements io.tollgate.core.budget.SpendSource {
                 throw new IllegalArgumentException(groupBy);
             }
         };
-        String sql = column != null
-                ? "SELECT " + column + ", COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens), SUM(cost_usd),"
-                    + " SUM(cost_saved_usd) FROM gateway_requests WHERE ts_ms >= ? AND ts_ms < ? GROUP BY " + column
-                // tags are JSON, whose SQL functions differ between SQLite and PostgreSQL: group in Java
-                : "SELECT tags, 1, input_tokens, output_tokens, cache_read_tokens, cost_usd, cost_saved_usd FROM gateway_requests"
-                    + " WHERE ts_ms >= ? AND ts_ms < ?";
-        String tag = column == null ? groupBy.substring(4) : null;
+        List<SpendLine> lines = new ArrayList<>();
+        if (column != null) {
+            for (SpendLine l : sums(column, from.toEpochMilli(), to.toEpochMilli())) {
+                lines.add(l.group().isEmpty() ? new SpendLine(NONE, l.requests(), l.inputTokens(), l.outputTokens(),
+                        l.cacheReadTokens(), l.costUsd(), l.costSavedUsd()) : l);
+            }
+        } else {
+            lines.addAll(byTag(groupBy.substring(4), from, to));
+        }
+        lines.sort(Comparator.comparingDouble(SpendLine::costUsd).reversed().thenComparing(SpendLine::group));
+        return lines;
+    }
+
+    /**
+     * Totals per value of {@code column} (no value: {@code ""}) in {@code [from, to)} epoch ms: the whole hours
+     * from the hourly rollup, the partial hours at either edge from the rows themselves (their time index).
+     */
+    private List<SpendLine> sums(String column, long from, long to) {
+        long wholeFrom = HourlySpend.hourAtOrAfter(from);
+        long wholeTo = HourlySpend.hourOf(to);
+        if (wholeFrom >= wholeTo) {   // no whole hour inside: every row comes from the table
+            wholeFrom = to;
+            wholeTo = to;
+        }
+        String rows = "SELECT COALESCE(" + column + ", '') AS g, 1 AS n, input_tokens AS i, output_tokens AS o,"
+                + " cache_read_tokens AS r, cost_usd AS c, cost_saved_usd AS s FROM gateway_requests WHERE ts_ms >= ? AND ts_ms < ?";
+        String sql = "SELECT g, SUM(n), SUM(i), SUM(o), SUM(r), SUM(c), SUM(s) FROM ("
+                + "SELECT " + column + " AS g, requests AS n, input_tokens AS i, output_tokens AS o, cache_read_tokens AS r,"
+                + " cost_usd AS c, cost_saved_usd AS s FROM gateway_spend_hourly WHERE hour_ms >= ? AND hour_ms < ?"
+                + " UNION ALL " + rows + " UNION ALL " + rows + ") spend GROUP BY g";
+        List<SpendLine> lines = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            long[] bounds = {wholeFrom, wholeTo, from, wholeFrom, wholeTo, to};
+            for (int i = 0; i < bounds.length; i++) {
+                ps.setLong(i + 1, bounds[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(new SpendLine(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getDouble(6), rs.getDouble(7)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("reading spend per " + column, e);
+        }
+        return lines;
+    }
+
+    /** Tags are JSON, whose SQL functions differ between SQLite and PostgreSQL: rows are grouped here, one by one. */
+    private List<SpendLine> byTag(String tag, Instant from, Instant to) {
+        String sql = "SELECT tags, input_tokens, output_tokens, cache_read_tokens, cost_usd, cost_saved_usd FROM gateway_requests"
+                + " WHERE ts_ms >= ? AND ts_ms < ?";
         Map<String, long[]> counts = new LinkedHashMap<>();
         Map<String, double[]> sums = new LinkedHashMap<>();
         try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -132,16 +163,16 @@ public final class SpendReader implements io.tollgate.core.budget.SpendSource {
             ps.setLong(2, to.toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String group = tag == null ? rs.getString(1) : tagValue(rs.getString(1), tag);
-                    if (group == null) group = "(none)";
+                    String group = tagValue(rs.getString(1), tag);
+                    if (group == null) group = NONE;
                     long[] n = counts.computeIfAbsent(group, k -> new long[4]);
-                    n[0] += rs.getLong(2);
-                    n[1] += rs.getLong(3);
-                    n[2] += rs.getLong(4);
-                    n[3] += rs.getLong(5);
+                    n[0]++;
+                    n[1] += rs.getLong(2);
+                    n[2] += rs.getLong(3);
+                    n[3] += rs.getLong(4);
                     double[] d = sums.computeIfAbsent(group, k -> new double[2]);
-                    d[0] += rs.getDouble(6);
-                    d[1] += rs.getDouble(7);
+                    d[0] += rs.getDouble(5);
+                    d[1] += rs.getDouble(6);
                 }
             }
         } catch (SQLException e) {
@@ -152,7 +183,6 @@ public final class SpendReader implements io.tollgate.core.budget.SpendSource {
             double[] d = sums.get(g);
             lines.add(new SpendLine(g, n[0], n[1], n[2], n[3], d[0], d[1]));
         });
-        lines.sort(Comparator.comparingDouble(SpendLine::costUsd).reversed().thenComparing(SpendLine::group));
         return lines;
     }
 

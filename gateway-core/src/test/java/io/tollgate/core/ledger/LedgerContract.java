@@ -30,6 +30,9 @@ abstract class LedgerContract {
     /** A database location; each call within one test must return the same database. */
     abstract String location();
 
+    /** The same database as a JDBC URL, for Flyway and DriverManager. */
+    abstract String jdbcUrl();
+
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     LedgerDatabase db;
@@ -194,6 +197,95 @@ abstract class LedgerContract {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(new String(bad.body(), StandardCharsets.UTF_8)).contains("\"param\":\"group_by\"");
         assertThat(get(admin, Map.of("from", "yesterday")).status()).isEqualTo(400);
+    }
+
+    /** 180 rows one minute apart from 11:30 to 14:29, alternating key and team, cost a quarter dollar times the minute. */
+    static List<LedgerRow> threeHours() {
+        List<LedgerRow> rows = new java.util.ArrayList<>();
+        Instant start = Instant.parse("2026-01-15T11:30:00Z");
+        for (int i = 0; i < 180; i++) {
+            boolean even = i % 2 == 0;
+            rows.add(row("m" + i, start.plusSeconds(60L * i), even ? "k1" : "k2", even ? "search" : null, null, Map.of(), "gpt-4o", 0.25 * i));
+        }
+        return rows;
+    }
+
+    /** What a report must say, summed from the rows themselves: cost and requests per key in [from, to). */
+    static Map<String, double[]> expected(List<LedgerRow> rows, Instant from, Instant to) {
+        Map<String, double[]> out = new java.util.TreeMap<>();
+        for (LedgerRow r : rows) {
+            if (!r.time().isBefore(from) && r.time().isBefore(to)) {
+                double[] d = out.computeIfAbsent(r.keyId(), k -> new double[2]);
+                d[0] += r.costUsd();
+                d[1]++;
+            }
+        }
+        return out;
+    }
+
+    static Map<String, double[]> byKey(List<SpendReader.SpendLine> lines) {
+        Map<String, double[]> out = new java.util.TreeMap<>();
+        lines.forEach(l -> out.put(l.group(), new double[] {l.costUsd(), l.requests()}));
+        return out;
+    }
+
+    @Test
+    void spendSumsWholeHoursFromTheRollupAndPartialHoursFromTheRows() throws Exception {
+        open(Duration.ofHours(1), 10_000);
+        List<LedgerRow> rows = threeHours();
+        rows.forEach(writer::enqueue);
+        writer.flush();
+        // one rollup row per hour, key and team: 4 hours touched (11:xx to 14:xx), two groups each
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(requests), SUM(cost_usd) FROM gateway_spend_hourly")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(8);
+            assertThat(rs.getLong(2)).isEqualTo(180);
+            assertThat(rs.getDouble(3)).isEqualTo(0.25 * 179 * 180 / 2);
+        }
+        SpendReader reader = new SpendReader(db);
+        Instant[][] ranges = {
+            {Instant.parse("2026-01-15T11:45:00Z"), Instant.parse("2026-01-15T14:15:00Z")},   // partial, 2 whole hours, partial
+            {Instant.parse("2026-01-15T12:00:00Z"), Instant.parse("2026-01-15T14:00:00Z")},   // whole hours only
+            {Instant.parse("2026-01-15T12:05:00Z"), Instant.parse("2026-01-15T12:20:00Z")},   // inside one hour
+            {Instant.parse("2026-01-15T12:59:59Z"), Instant.parse("2026-01-15T13:00:01Z")},   // across one boundary
+        };
+        for (Instant[] r : ranges) {
+            assertThat(byKey(reader.report("key", r[0], r[1]))).as("%s to %s", r[0], r[1])
+                    .usingRecursiveComparison().isEqualTo(expected(rows, r[0], r[1]));
+        }
+        Instant periodStart = Instant.parse("2026-01-15T12:10:00Z");
+        Map<String, double[]> since = expected(rows, periodStart, Instant.MAX);
+        assertThat(reader.spendSince(SpendReader.Scope.KEY, periodStart)).isEqualTo(Map.of("k1", since.get("k1")[0], "k2", since.get("k2")[0]));
+        assertThat(reader.spendSince(SpendReader.Scope.TEAM, periodStart)).isEqualTo(Map.of("search", since.get("k1")[0]));
+        assertThat(reader.report("team", periodStart, Instant.parse("2026-01-16T00:00:00Z")))
+                .extracting(SpendReader.SpendLine::group).containsExactlyInAnyOrder("search", "(none)");
+    }
+
+    @Test
+    void upgradingFromTheFirstSchemaRollsUpTheRowsAlreadyWritten() throws Exception {
+        org.flywaydb.core.Flyway.configure().dataSource(jdbcUrl(), null, null).locations(LedgerDatabase.MIGRATIONS)
+                .table(LedgerDatabase.HISTORY_TABLE).target("1").load().migrate();
+        List<LedgerRow> rows = threeHours();
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl());
+             java.sql.PreparedStatement ps = c.prepareStatement(LedgerWriter.INSERT)) {
+            for (LedgerRow r : rows) {
+                LedgerWriter.bind(ps, r);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        open(Duration.ofHours(1), 10_000);   // migrates to the newest schema
+        Instant from = Instant.parse("2026-01-15T11:45:00Z");
+        Instant to = Instant.parse("2026-01-15T14:15:00Z");
+        assertThat(byKey(new SpendReader(db).report("key", from, to))).usingRecursiveComparison().isEqualTo(expected(rows, from, to));
+        java.util.Set<String> indexes = new java.util.TreeSet<>();
+        try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.getMetaData().getIndexInfo(null, null, "gateway_requests", false, false)) {
+            while (rs.next()) {
+                if (rs.getString("INDEX_NAME") != null) indexes.add(rs.getString("INDEX_NAME").toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        assertThat(indexes).containsExactly("gateway_requests_ts");
     }
 
     static AdminResponse get(SpendAdmin admin, Map<String, String> query) {

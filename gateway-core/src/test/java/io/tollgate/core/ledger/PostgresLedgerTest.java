@@ -49,6 +49,11 @@ class PostgresLedgerTest extends LedgerContract {
         return BASE + (BASE.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
+    @Override
+    String jdbcUrl() {
+        return location();
+    }
+
     @org.junit.jupiter.api.AfterEach
     void dropSchema() throws SQLException {
         closeAll();

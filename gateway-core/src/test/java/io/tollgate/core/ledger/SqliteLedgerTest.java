@@ -20,6 +20,16 @@ class SqliteLedgerTest extends LedgerContract {
         return "sqlite:" + dir.resolve("nested/dir/gateway.db");
     }
 
+    @Override
+    String jdbcUrl() {
+        try {
+            Files.createDirectories(dir.resolve("nested/dir"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return "jdbc:sqlite:" + dir.resolve("nested/dir/gateway.db");
+    }
+
     @Test
     void createsParentDirectoriesAndUsesWal() throws Exception {
         open(java.time.Duration.ofHours(1), 10);
