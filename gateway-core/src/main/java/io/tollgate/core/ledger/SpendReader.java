@@ -14,12 +14,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
- * Reads spend back from the ledger. Every method here blocks on JDBC: call it from the blocking executor
- * (or use the {@code *Async} variants), never on an event loop.
+ * Reads spend back from the ledger. Every method here blocks on JDBC: call it from the blocking executor,
+ * never on an event loop.
  *
  * <p>For budgets: {@link #spendSince(Scope, Instant)} sums {@code cost_usd} per key, team or user from a
  * period start, e.g. to rebuild in-memory budget counters at startup. Sums read whole hours from the hourly
@@ -63,11 +61,6 @@ public final class SpendReader implements io.tollgate.core.budget.SpendSource {
         return out;
     }
 
-    /** USD spent by one id of {@code scope} since {@code from}; 0 when none. */
-    public double spendSince(Scope scope, String id, Instant from) {
-        return spendSince(scope, from).getOrDefault(id, 0.0);
-    }
-
     /** {@link io.tollgate.core.budget.SpendSource}: what budgets rebuild their windows from at start. */
     @Override
     public Map<String, Double> spentSince(io.tollgate.core.budget.BudgetScope scope, Instant since) {
@@ -82,10 +75,6 @@ public final class SpendReader implements io.tollgate.core.budget.SpendSource {
     public static void install(io.tollgate.core.config.GatewayConfig config, io.tollgate.core.filter.FilterServices services) {
         LedgerDatabase db = LedgerDatabase.shared(services, config);
         services.shared(io.tollgate.core.budget.SpendSource.class, () -> new SpendReader(db));
-    }
-
-    public CompletableFuture<Map<String, Double>> spendSinceAsync(Scope scope, Instant from, Executor blocking) {
-        return CompletableFuture.supplyAsync(() -> spendSince(scope, from), blocking);
     }
 
     /**
