@@ -34,12 +34,25 @@ final class KeyRepository {
     }
 
     List<VirtualKey> loadAll() {
+        return load("", -1);
+    }
+
+    /** The keys written at or after {@code sinceMs} (by any replica's clock). */
+    List<VirtualKey> loadWrittenSince(long sinceMs) {
+        return load(" WHERE updated_ms >= ?", sinceMs);
+    }
+
+    private List<VirtualKey> load(String where, long sinceMs) {
         List<VirtualKey> out = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM gateway_keys");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(read(rs));
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM gateway_keys" + where)) {
+            if (!where.isEmpty()) {
+                ps.setLong(1, sinceMs);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("loading virtual keys failed: " + e.getMessage(), e);
@@ -47,20 +60,22 @@ final class KeyRepository {
         return out;
     }
 
-    void insert(VirtualKey k) throws SQLException {
+    void insert(VirtualKey k, Instant now) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_keys (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+             PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_keys (" + COLUMNS + ", updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             int i = bindValues(ps, k, 1, true);
-            ps.setLong(i, k.created().toEpochMilli());
+            ps.setLong(i++, k.created().toEpochMilli());
+            ps.setLong(i, now.toEpochMilli());
             ps.executeUpdate();
         }
     }
 
-    void update(VirtualKey k) throws SQLException {
+    void update(VirtualKey k, Instant now) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE gateway_keys SET team=?, models=?, metadata=?, rpm=?, tpm=?, budget_usd=?,"
-                     + " budget_period=?, max_cost_usd=?, expires_ms=?, revoked_ms=? WHERE id=?")) {
+                     + " budget_period=?, max_cost_usd=?, expires_ms=?, revoked_ms=?, updated_ms=? WHERE id=?")) {
             int i = bindValues(ps, k, 1, false);
+            ps.setLong(i++, now.toEpochMilli());
             ps.setString(i, k.id());
             ps.executeUpdate();
         }

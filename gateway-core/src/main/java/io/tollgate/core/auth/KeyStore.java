@@ -9,9 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every virtual key the gateway accepts: those in config (replaced on each reload by {@link #syncConfig}) and
- * those created through the admin API (persisted in the ledger database, loaded at start and re-read every few
- * seconds for the changes of other replicas). Shared for the
- * life of the process. Lookups are lock-free reads of immutable maps, safe on event loops; mutations
- * ({@link #create}, {@link #update}) write the database and must run on the blocking executor.
+ * those created through the admin API (persisted in the ledger database, loaded at start; every few seconds the
+ * keys other replicas wrote since the previous read are read again). Shared for the life of the process.
+ * Lookups are lock-free map reads, safe on event loops; mutations ({@link #create}, {@link #update}) write the
+ * database and must run on the blocking executor. Each change touches only its own key: creating the
+ * 100,000th key costs what creating the first did.
  *
  * <p>A presented key is hashed with SHA-256, the hash finds the candidate, and the hashes are compared with
  * {@link java.security.MessageDigest#isEqual} (constant time). The key itself is never stored or logged.
@@ -43,19 +44,22 @@ public final class KeyStore {
     private final Map<String, VirtualKey> apiById = new ConcurrentHashMap<>();
     private final List<Consumer<VirtualKey>> listeners = new CopyOnWriteArrayList<>();
     private boolean refreshFailing;   // guarded by this
-    /** hex SHA-256 -> key, rebuilt on every change (changes are rare, lookups are per request). */
-    private volatile Map<String, VirtualKey> byHash = Map.of();
+    /** When the previous read of the database began, and the previous read of every key; guarded by this. */
+    private Instant lastRead;
+    private Instant lastFullRead;
+    /** SHA-256 -> key. Config keys are replaced as a whole on reload and win over an API key with the same hash. */
+    private volatile Map<HashKey, VirtualKey> configByHash = Map.of();
+    private final Map<HashKey, VirtualKey> apiByHash = new ConcurrentHashMap<>();
 
     /** A store backed by {@code db} (admin-created keys persist); {@code db} null keeps them in memory only. */
     public KeyStore(@Nullable LedgerDatabase db, Clock clock) {
         this.repository = db == null ? null : new KeyRepository(db);
         this.clock = clock;
+        this.lastRead = clock.instant();
+        this.lastFullRead = lastRead;
         if (repository != null) {
-            for (VirtualKey k : repository.loadAll()) {
-                apiById.put(k.id(), k);
-            }
+            repository.loadAll().forEach(this::putApiKey);
         }
-        reindex();
     }
 
     /**
@@ -76,8 +80,18 @@ public final class KeyStore {
     public static final Duration REFRESH_INTERVAL = Duration.ofSeconds(5);
 
     /**
-     * Re-reads the admin API's keys from the database (blocking) and tells the listeners of each one that
-     * changed. A failure keeps the keys as they were; it is logged once until a read succeeds again.
+     * How far before the previous read a refresh starts reading writes: room for replicas' clocks to differ
+     * and for a write to commit a while after it took its time.
+     */
+    static final Duration WRITE_LOOKBACK = Duration.ofMinutes(1);
+
+    /** How often a refresh reads every key: catches a write stamped by a clock further behind than the look-back. */
+    static final Duration FULL_READ_INTERVAL = Duration.ofMinutes(5);
+
+    /**
+     * Reads the admin API's keys written since the previous read (less {@link #WRITE_LOOKBACK}), or every key
+     * once per {@link #FULL_READ_INTERVAL}, from the database (blocking) and tells the listeners of each one
+     * that changed. A failure keeps the keys as they were; it is logged once until a read succeeds again.
      */
     public void refresh() {
         if (repository == null) {
@@ -85,9 +99,11 @@ public final class KeyStore {
         }
         List<VirtualKey> changed = new ArrayList<>();
         synchronized (this) {   // not interleaved with this replica's own writes
+            Instant started = clock.instant();
+            boolean full = !started.isBefore(lastFullRead.plus(FULL_READ_INTERVAL));
             List<VirtualKey> loaded;
             try {
-                loaded = repository.loadAll();
+                loaded = full ? repository.loadAll() : repository.loadWrittenSince(lastRead.minus(WRITE_LOOKBACK).toEpochMilli());
             } catch (RuntimeException e) {
                 if (!refreshFailing) {
                     log.warn("Re-reading virtual keys from the database failed; keeping the ones loaded: {}", e.getMessage());
@@ -99,13 +115,15 @@ public final class KeyStore {
                 log.info("Re-reading virtual keys from the database works again");
                 refreshFailing = false;
             }
+            lastRead = started;
+            if (full) {
+                lastFullRead = started;
+            }
             for (VirtualKey k : loaded) {
-                if (!k.equals(apiById.put(k.id(), k))) {
+                if (!k.equals(apiById.get(k.id()))) {
+                    putApiKey(k);
                     changed.add(k);
                 }
-            }
-            if (!changed.isEmpty()) {
-                reindex();
             }
         }
         changed.forEach(this::tell);
@@ -129,8 +147,10 @@ public final class KeyStore {
             VirtualKey v = VirtualKey.fromConfig(k, old == null ? now : old.created());
             byId.put(k.id(), v);
         }
+        Map<HashKey, VirtualKey> byHash = new HashMap<>();
+        byId.values().forEach(k -> byHash.put(new HashKey(k.hashUnsafe()), k));
         configById = Map.copyOf(byId);
-        reindex();
+        configByHash = Map.copyOf(byHash);
     }
 
     /** The active key {@code presented} authenticates, or null (unknown, expired or revoked). */
@@ -139,7 +159,11 @@ public final class KeyStore {
             return null;
         }
         byte[] hash = KeyHash.sha256(presented);
-        VirtualKey k = byHash.get(HexFormat.of().formatHex(hash));
+        HashKey h = new HashKey(hash);
+        VirtualKey k = configByHash.get(h);
+        if (k == null) {
+            k = apiByHash.get(h);
+        }
         if (k == null || !KeyHash.matches(hash, k.hashUnsafe())) {
             return null;
         }
@@ -168,10 +192,9 @@ public final class KeyStore {
             throw new KeyConflictException("A key with id '" + key.id() + "' already exists.");
         }
         if (repository != null) {
-            repository.insert(key);
+            repository.insert(key, clock.instant());
         }
-        apiById.put(key.id(), key);
-        reindex();
+        putApiKey(key);
         tell(key);
         return key;
     }
@@ -188,10 +211,9 @@ public final class KeyStore {
         }
         VirtualKey updated = change.apply(old);
         if (repository != null) {
-            repository.update(updated);
+            repository.update(updated, clock.instant());
         }
-        apiById.put(id, updated);
-        reindex();
+        putApiKey(updated);
         tell(updated);
         return updated;
     }
@@ -207,15 +229,26 @@ public final class KeyStore {
         return clock.instant();
     }
 
-    private synchronized void reindex() {
-        Map<String, VirtualKey> m = new HashMap<>();
-        for (VirtualKey k : apiById.values()) {
-            m.put(HexFormat.of().formatHex(k.hashUnsafe()), k);
+    /** Adds or replaces an API key in both maps; callers hold this store's lock (or construct it). */
+    private void putApiKey(VirtualKey k) {
+        VirtualKey old = apiById.put(k.id(), k);
+        if (old != null && !Arrays.equals(old.hashUnsafe(), k.hashUnsafe())) {
+            apiByHash.remove(new HashKey(old.hashUnsafe()), old);
         }
-        for (VirtualKey k : configById.values()) { // config wins if the same key is in both
-            m.put(HexFormat.of().formatHex(k.hashUnsafe()), k);
+        apiByHash.put(new HashKey(k.hashUnsafe()), k);
+    }
+
+    /** A SHA-256 as a map key, compared by content. */
+    private record HashKey(byte[] sha256) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HashKey h && Arrays.equals(h.sha256, sha256);
         }
-        byHash = Map.copyOf(m);
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(sha256);
+        }
     }
 
     /** An admin change the store refuses (409). */

@@ -134,6 +134,50 @@ class KeyAdminTest {
     }
 
     @Test
+    void aRefreshReadsRecentWritesAndEveryKeyOncePerFullReadInterval() throws Exception {
+        String key = json(call("POST", "/admin/keys", "{\"id\": \"skewed\", \"models\": [\"chat\"]}")).path("key").asText();
+        KeyStore other = new KeyStore(db, clock);
+        clock.advance(KeyStore.WRITE_LOOKBACK.multipliedBy(2));
+        other.refresh();
+
+        // A write stamped by a replica whose clock is far behind: older than the look-back of an incremental read.
+        try (java.sql.Connection c = db.dataSource().getConnection();
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE gateway_keys SET models = '[\"embed\"]', updated_ms = 0 WHERE id = 'skewed'");
+        }
+        clock.advance(KeyStore.REFRESH_INTERVAL);
+        other.refresh();
+        assertThat(other.find("skewed").models()).as("an incremental read only reads recent writes").containsExactly("chat");
+
+        clock.advance(KeyStore.FULL_READ_INTERVAL);
+        other.refresh();
+        assertThat(other.find("skewed").models()).as("the periodic full read").containsExactly("embed");
+        assertThat(other.authenticate(key).models()).containsExactly("embed");
+    }
+
+    @Test
+    void aRefreshSeesAWriteThatCommittedWithinTheLookBack() throws Exception {
+        KeyStore other = new KeyStore(db, clock);
+        Instant stamped = clock.instant();
+        clock.advance(KeyStore.WRITE_LOOKBACK.dividedBy(2));
+        other.refresh();   // began after the write took its time, before it committed
+        clock.set(stamped);
+        String key = json(call("POST", "/admin/keys", "{\"id\": \"late\"}")).path("key").asText();
+        clock.advance(KeyStore.WRITE_LOOKBACK.dividedBy(2).plus(KeyStore.REFRESH_INTERVAL));
+        other.refresh();
+        assertThat(other.authenticate(key)).isNotNull();
+    }
+
+    @Test
+    void aConfigKeyWinsOverAnApiKeyWithTheSameSecret() throws Exception {
+        store.create(new VirtualKey("api-copy", KeyHash.sha256(CONFIG_KEY), VirtualKey.Source.API, null, List.of(), Map.of(),
+                new io.tollgate.core.config.LimitsConfig(null, null), null, null, null, null, clock.instant()));
+        assertThat(store.authenticate(CONFIG_KEY).id()).isEqualTo("from-config");
+        store.syncConfig(List.of());
+        assertThat(store.authenticate(CONFIG_KEY).id()).as("once the config drops it").isEqualTo("api-copy");
+    }
+
+    @Test
     void configKeysAreReadOnly() {
         for (AdminResponse r : List.of(call("PATCH", "/admin/keys/from-config", "{\"models\": []}"), call("DELETE", "/admin/keys/from-config", ""))) {
             assertThat(r.status()).isEqualTo(409);

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tollgate.core.admin.AdminRequest;
 import io.tollgate.core.admin.AdminResponse;
+import io.tollgate.core.auth.KeyHash;
+import io.tollgate.core.auth.KeyStore;
+import io.tollgate.core.auth.VirtualKey;
+import io.tollgate.core.config.LimitsConfig;
 import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.TokenUsage;
 import io.tollgate.core.testing.MutableClock;
@@ -62,6 +66,29 @@ abstract class LedgerContract {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    @Test
+    void replicasReadEachOthersKeyWritesIncrementally() throws Exception {
+        db = LedgerDatabase.open(location());
+        MutableClock clock = new MutableClock(T0);
+        KeyStore here = new KeyStore(db, clock);
+        KeyStore there = new KeyStore(db, clock);
+        clock.advance(Duration.ofMinutes(10));   // past the first full read: the refreshes below read only recent writes
+        there.refresh();
+
+        String secret = KeyHash.generate();
+        here.create(new VirtualKey("shared", KeyHash.sha256(secret), VirtualKey.Source.API, "search", List.of("chat"), Map.of(),
+                new LimitsConfig(60, null), null, null, null, null, clock.instant()));
+        clock.advance(KeyStore.REFRESH_INTERVAL);
+        there.refresh();
+        assertThat(there.authenticate(secret).principal().team()).isEqualTo("search");
+
+        here.revoke("shared");
+        clock.advance(KeyStore.REFRESH_INTERVAL);
+        there.refresh();
+        assertThat(there.authenticate(secret)).isNull();
+        assertThat(new KeyStore(db, clock).find("shared").revoked()).isEqualTo(clock.instant().minus(KeyStore.REFRESH_INTERVAL));
     }
 
     @Test
