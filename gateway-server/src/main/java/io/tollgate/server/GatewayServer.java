@@ -187,7 +187,11 @@ public final class GatewayServer implements AutoCloseable {
         // its cancellation completes, which the loop's own shutdown does not wait for.
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         upstream.closeConnections().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+        // On io_uring, a quiet period keeps the loops turning while the closed reads' cancellations come back,
+        // and lets a wake-up another thread is still writing land before the loop closes its eventfd (Netty
+        // 4.2.18 can otherwise stall in its shutdown: netty/netty#16716).
+        long quietMs = transport.equals("io_uring") ? 100 : 0;
+        if (!group.shutdownGracefully(quietMs, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS)) {
             // the loops are daemon threads: a stalled one must not keep the ledger from its last flush
             log.warn("event loops did not stop within 5 s; going on with shutdown");
         }
