@@ -388,6 +388,14 @@ public final class ModelRouter implements Terminal {
                         unreadable(e);
                         return;
                     }
+                    if (!done && translator.ended()) {
+                        endStream();
+                        if (paused && call != null) {
+                            paused = false;
+                            call.resume();   // the transport reads the rest of the body to reuse the connection
+                        }
+                        return;
+                    }
                     if (started && !done && !paused && !sink.isWritable()) {
                         paused = true;
                         if (call != null) {
@@ -462,16 +470,21 @@ public final class ModelRouter implements Terminal {
                         if (done) {
                             return;   // the translator reported an error
                         }
-                        if (!started) {
-                            failBeforeStart(GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
-                                    "Upstream '" + target.provider() + "' ended its stream without sending anything.", FailureClass.SERVER_ERROR, null));
-                            return;
-                        }
-                        complete(Outcome.SUCCESS, firstTokenLatency);
-                        finished = true;
-                        sink.streamEnd();
+                        endStream();
                     }
                 }
+            }
+
+            /** The stream is over: at the vendor's terminal event, or at the body's end for formats without one. */
+            private void endStream() {
+                if (!started) {
+                    failBeforeStart(GatewayError.upstream(ErrorCode.UPSTREAM_ERROR,
+                            "Upstream '" + target.provider() + "' ended its stream without sending anything.", FailureClass.SERVER_ERROR, null));
+                    return;
+                }
+                complete(Outcome.SUCCESS, firstTokenLatency);
+                finished = true;
+                sink.streamEnd();
             }
 
             @Override

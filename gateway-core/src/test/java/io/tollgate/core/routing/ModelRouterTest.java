@@ -252,6 +252,38 @@ class ModelRouterTest {
     }
 
     @Test
+    void aStreamEndsForTheClientAtTheVendorsLastEventNotWhenTheUpstreamBodyEnds() {
+        h.route(model(FALLBACK, 1, target("a", "gpt-a")));
+        h.transport.on("a", manual());
+        RecordingSink sink = h.run(h.exchange(true));
+        ScriptedTransport.Call call = h.transport.calls.getFirst();
+
+        call.head(200).body("data: {\"n\":1}\n\ndata: [DONE]\n\n");
+        assertThat(sink.events).containsExactly("start 200", "chunk {\"n\":1}", "end");
+        assertThat(call.cancelled).as("the connection is read to its end and reused").isFalse();
+
+        call.body(": a server that lingers after [DONE]\n\n").end();
+        assertThat(sink.events).hasSize(3);
+        assertThat(h.counter("gateway.upstream.attempts", "provider", "a", "outcome", "success")).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamThatEndsWhileTheUpstreamIsPausedResumesReadingTheRest() {
+        h.route(model(FALLBACK, 1, target("a", "gpt-a")));
+        h.transport.on("a", manual());
+        RecordingSink sink = h.run(h.exchange(true));
+        ScriptedTransport.Call call = h.transport.calls.getFirst();
+
+        call.head(200).body("data: {\"n\":1}\n\n");
+        sink.writable = false;
+        call.body("data: {\"n\":2}\n\n");
+        assertThat(call.paused).isTrue();
+        call.body("data: [DONE]\n\n");   // already read when the pause took effect
+        assertThat(sink.events).endsWith("end");
+        assertThat(call.paused).isFalse();
+    }
+
+    @Test
     void slowClientPausesTheUpstreamUntilWritableAgain() {
         h.route(model(FALLBACK, 1, target("a", "gpt-a")));
         h.transport.on("a", manual());

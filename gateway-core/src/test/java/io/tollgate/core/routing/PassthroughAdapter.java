@@ -60,6 +60,8 @@ class PassthroughAdapter implements ProviderAdapter {
     public StreamTranslator streamTranslator(GatewayRequest request) {
         SseDecoder decoder = new SseDecoder();
         return new StreamTranslator() {
+            private boolean done;
+
             @Override
             public void feed(ByteBuffer bytes, ChunkSink out) {
                 decoder.feed(bytes, (event, data) -> emit(data, out));
@@ -69,13 +71,26 @@ class PassthroughAdapter implements ProviderAdapter {
             public void end(ChunkSink out) {
                 decoder.end((event, data) -> emit(data, out));
             }
+
+            @Override
+            public boolean ended() {
+                return done;
+            }
+
+            private void emit(byte[] data, ChunkSink out) {
+                if (done) {
+                    return;
+                }
+                if (SseDecoder.isDone(data)) {
+                    done = true;
+                    return;
+                }
+                PassthroughAdapter.emit(data, out);
+            }
         };
     }
 
     private static void emit(byte[] data, ChunkSink out) {
-        if (SseDecoder.isDone(data)) {
-            return;
-        }
         StreamChunk chunk = StreamChunk.of(data);
         if (chunk.json().has("error")) {
             out.error(GatewayError.upstream(ErrorCode.UPSTREAM_ERROR, chunk.json().path("error").path("message").asText(), FailureClass.SERVER_ERROR, null));

@@ -61,8 +61,13 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         }
     }
 
+    @Override
+    public boolean ended() {
+        return finished;   // message_stop: Anthropic sends nothing after it
+    }
+
     private void onEvent(String event, byte[] data, ChunkSink out) {
-        if (failed || data.length == 0) return;
+        if (failed || finished || data.length == 0) return;
         JsonNode json;
         try {
             json = Json.parseAnswer(data);

@@ -29,6 +29,8 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
     private @Nullable ChunkSink sink;
     /** Whether the stream reached a proper end: {@code [DONE]}, a finish_reason, or a terminal Responses event. */
     private boolean finished;
+    /** Whether its last event came: {@code [DONE]}, or a terminal Responses event (Responses streams send no {@code [DONE]}). */
+    private boolean terminal;
 
     /**
      * @param usageInjected true when the gateway added {@code stream_options.include_usage} that the
@@ -60,17 +62,24 @@ public final class OpenAiStreamTranslator implements StreamTranslator {
         }
     }
 
+    @Override
+    public boolean ended() {
+        return terminal;
+    }
+
     private void onEvent(@Nullable String event, byte[] data) {
         ChunkSink out = sink;
-        if (out == null || (data.length == 0 && event == null)) {
+        if (out == null || terminal || (data.length == 0 && event == null)) {
             return;
         }
         if (SseDecoder.isDone(data)) {
             finished = true;
+            terminal = true;
             return;
         }
         if (!finished && (responsesApi ? isTerminal(event, data) : contains(data, FINISH_REASON))) {
             finished = true;   // once seen, no more scanning
+            terminal = responsesApi;
         }
         if ("error".equals(event) || startsWithErrorKey(data)) {
             finished = true;   // reported already: no second error for the missing end

@@ -81,6 +81,25 @@ class AnthropicStreamTranslatorTest {
         assertThat(runSplit(adapter.streamTranslator(streamRequest(false)), body, List.of(mid)).rendered()).isEqualTo(whole);
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theStreamHasEndedAtMessageStop(boolean nativeClient) throws Exception {
+        byte[] body = Fixtures.bytes("anthropic-messages-stream-text.sse");
+        int stop = new String(body, StandardCharsets.UTF_8).indexOf("event: message_stop");
+        StreamTranslator t = new AnthropicStreamTranslator(nativeClient, false, 0);
+        Fixtures.Sink sink = new Fixtures.Sink();
+
+        t.feed(ByteBuffer.wrap(body, 0, stop), sink);
+        assertThat(t.ended()).as("before message_stop").isFalse();
+        t.feed(ByteBuffer.wrap(body, stop, body.length - stop), sink);
+        assertThat(t.ended()).isTrue();
+        int chunks = sink.chunks.size();
+        t.feed(ByteBuffer.wrap("event: ping\ndata: {\"type\": \"ping\"}\n\n".getBytes(StandardCharsets.UTF_8)), sink);
+        t.end(sink);
+        assertThat(sink.chunks).hasSize(chunks);
+        assertThat(sink.errors).isEmpty();
+    }
+
     @Test
     void textStreamBecomesRoleContentFinishAndUsageChunks() throws Exception {
         Fixtures.Sink sink = runWhole(adapter.streamTranslator(streamRequest(false)), Fixtures.bytes("anthropic-messages-stream-text.sse"));

@@ -112,6 +112,27 @@ class OpenAiStreamTranslatorTest {
         // response.created carries "usage":null inside response: not metered
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"openai-chat-stream-include-usage.sse|data: [DONE]", "openai-responses-stream.sse|event: response.completed"})
+    void theStreamHasEndedAtItsLastEventAndWhatFollowsIsIgnored(String fixtureAndLastEvent) {
+        String[] parts = fixtureAndLastEvent.split("\\|");
+        byte[] body = Fixtures.bytes(parts[0]);
+        int last = indexOf(body, parts[1].getBytes(StandardCharsets.US_ASCII), 0);
+        OpenAiStreamTranslator t = new OpenAiStreamTranslator("openai", false, isResponses(body));
+        CollectingSink sink = new CollectingSink();
+
+        t.feed(ByteBuffer.wrap(body, 0, last).slice(), sink);
+        assertThat(t.ended()).as("before the last event").isFalse();
+        t.feed(ByteBuffer.wrap(body, last, body.length - last).slice(), sink);
+        assertThat(t.ended()).isTrue();
+
+        int chunks = sink.chunks.size();
+        t.feed(ByteBuffer.wrap("data: {\"id\":\"late\",\"choices\":[]}\n\n".getBytes(StandardCharsets.UTF_8)), sink);
+        t.end(sink);
+        assertThat(sink.chunks).as("nothing after the end reaches the client").hasSize(chunks);
+        assertThat(sink.errors).isEmpty();
+    }
+
     @Test
     void anErrorObjectInsideTheStreamBecomesAStreamError() {
         byte[] body = ("data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n"
