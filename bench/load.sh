@@ -113,6 +113,8 @@ if [ "$ttft" = 1 ]; then
       echo "| $rate req/s | $t | ${f50[$t]} | $(med ttft_p90) | ${f99[$t]} | $a50 | $a99 | ${l50[$t]} | $al | $err |"
     done
   done
+  echo
+  echo "startup to first served request: ${startup_ms} ms"
   exit 0
 fi
 
