@@ -251,12 +251,21 @@ class ModelRouterTest {
         assertThat(RoutingState.of(h.services).target("a", "gpt-a", BREAKER).breaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
     }
 
-    @Test
-    void aStreamEndsForTheClientAtTheVendorsLastEventNotWhenTheUpstreamBodyEnds() {
+    /** The client's side and the upstream call of {@link #startManualStream}. */
+    private RecordingSink sink;
+    private ScriptedTransport.Call call;
+
+    /** A streamed request to target a, whose upstream answer the test writes by hand through {@link #call}. */
+    private void startManualStream() {
         h.route(model(FALLBACK, 1, target("a", "gpt-a")));
         h.transport.on("a", manual());
-        RecordingSink sink = h.run(h.exchange(true));
-        ScriptedTransport.Call call = h.transport.calls.getFirst();
+        sink = h.run(h.exchange(true));
+        call = h.transport.calls.getFirst();
+    }
+
+    @Test
+    void aStreamEndsForTheClientAtTheVendorsLastEventNotWhenTheUpstreamBodyEnds() {
+        startManualStream();
 
         call.head(200).body("data: {\"n\":1}\n\ndata: [DONE]\n\n");
         assertThat(sink.events).containsExactly("start 200", "chunk {\"n\":1}", "end");
@@ -269,10 +278,7 @@ class ModelRouterTest {
 
     @Test
     void aStreamThatEndsWhileTheUpstreamIsPausedResumesReadingTheRest() {
-        h.route(model(FALLBACK, 1, target("a", "gpt-a")));
-        h.transport.on("a", manual());
-        RecordingSink sink = h.run(h.exchange(true));
-        ScriptedTransport.Call call = h.transport.calls.getFirst();
+        startManualStream();
 
         call.head(200).body("data: {\"n\":1}\n\n");
         sink.writable = false;
@@ -285,10 +291,7 @@ class ModelRouterTest {
 
     @Test
     void slowClientPausesTheUpstreamUntilWritableAgain() {
-        h.route(model(FALLBACK, 1, target("a", "gpt-a")));
-        h.transport.on("a", manual());
-        RecordingSink sink = h.run(h.exchange(true));
-        ScriptedTransport.Call call = h.transport.calls.getFirst();
+        startManualStream();
 
         call.head(200).body("data: {\"n\":1}\n\n");
         assertThat(call.paused).isFalse();
