@@ -2,6 +2,7 @@ package io.tollgate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.tollgate.core.config.ConfigLoader;
 import io.tollgate.core.model.Json;
@@ -55,9 +56,12 @@ class ManagementPortIT {
         assertThat(server.managementPort()).isEqualTo(managementPort);
         assertThat(chat("0").statusCode()).isEqualTo(200);
 
-        HttpResponse<String> scrape = get(managementPort, "/metrics");
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        assertThat(scrape.body()).contains("gateway_requests_total{model=\"mock-chat\",provider=\"mock\",status=\"200\"}");
+        // the request's meters are counted right after its answer is written, so a scrape may come first
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            HttpResponse<String> scrape = get(managementPort, "/metrics");
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.body()).contains("gateway_requests_total{model=\"mock-chat\",provider=\"mock\",status=\"200\"}");
+        });
         HttpResponse<String> hidden = get(server.port(), "/metrics");
         assertThat(hidden.statusCode()).isEqualTo(404);
         assertThat(Json.MAPPER.readTree(hidden.body()).path("error").path("code").asText()).isEqualTo("not_found");

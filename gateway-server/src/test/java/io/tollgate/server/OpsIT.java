@@ -1,6 +1,7 @@
 package io.tollgate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tollgate.core.model.Json;
 import io.tollgate.server.testing.GatewayExtension;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,6 +44,9 @@ class OpsIT {
     void metricsExposeTheSpecMetersInPrometheusFormat() throws Exception {
         assertThat(gateway.post("/v1/chat/completions", "{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode())
                 .isEqualTo(200);
+        // the request's meters are counted right after its answer is written, so a scrape may come first
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(gateway.get("/metrics", null).body())
+                .contains("gateway_requests_total{model=\"mock-chat\",provider=\"mock\",status=\"200\"}"));
         HttpResponse<String> r = gateway.get("/metrics", null);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
