@@ -46,14 +46,14 @@ public final class GatewayServer implements AutoCloseable {
     private final Channel serverChannel;
     private final @Nullable Channel managementChannel;
     private final Duration grace;
-    private final String transport;
+    private final Transports transports;
     private final ChannelGroup clients;
     private final NettyUpstreamTransport upstream;
     private volatile boolean closed;
     private final java.util.concurrent.CountDownLatch terminated = new java.util.concurrent.CountDownLatch(1);
 
     private GatewayServer(GatewayRuntime runtime, ServerState state, MultiThreadIoEventLoopGroup group, Channel serverChannel,
-                          @Nullable Channel managementChannel, Duration grace, String transport, ChannelGroup clients,
+                          @Nullable Channel managementChannel, Duration grace, Transports transports, ChannelGroup clients,
                           NettyUpstreamTransport upstream) {
         this.runtime = runtime;
         this.state = state;
@@ -61,7 +61,7 @@ public final class GatewayServer implements AutoCloseable {
         this.serverChannel = serverChannel;
         this.managementChannel = managementChannel;
         this.grace = grace;
-        this.transport = transport;
+        this.transports = transports;
         this.clients = clients;
         this.upstream = upstream;
     }
@@ -114,7 +114,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         jvmMeters.join(); // the first scrape sees every meter
         GatewayServer server = new GatewayServer(runtime, state, group, channel, management, config.server().shutdownGrace(),
-                transports.name(), clients, upstream);
+                transports, clients, upstream);
         log.info("Tollgate listening on {}:{}{} ({} transport, {} event loops), {} ms after JVM start", host, server.port(),
                 management == null ? "" : ", health and metrics on :" + server.managementPort(),
                 transports.name(), threads, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
@@ -140,7 +140,7 @@ public final class GatewayServer implements AutoCloseable {
 
     /** The socket layer serving: {@code io_uring}, {@code epoll} or {@code nio}. */
     public String transport() {
-        return transport;
+        return transports.name();
     }
 
     /** The management port's bound port, or -1 when health and metrics are served on the client port. */
@@ -187,10 +187,7 @@ public final class GatewayServer implements AutoCloseable {
         // its cancellation completes, which the loop's own shutdown does not wait for.
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         upstream.closeConnections().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        // On io_uring, a quiet period keeps the loops turning while the closed reads' cancellations come back,
-        // and lets a wake-up another thread is still writing land before the loop closes its eventfd (Netty
-        // 4.2.18 can otherwise stall in its shutdown: netty/netty#16716).
-        long quietMs = transport.equals("io_uring") ? 100 : 0;
+        long quietMs = transports.shutdownQuietPeriod().toMillis();
         if (!group.shutdownGracefully(quietMs, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS)) {
             // the loops are daemon threads: a stalled one must not keep the ledger from its last flush
             log.warn("event loops did not stop within 5 s; going on with shutdown");

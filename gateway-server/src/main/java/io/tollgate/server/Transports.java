@@ -17,6 +17,7 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.ServerConfig.Transport;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * throughput at saturation (one ring per loop instead of a system call per read and write), but
  * Netty 4.2's io_uring loops can stall or leave a read buffer behind when they shut down
  * (docs/benchmarks.md, session 7), so it is not yet the default.
+ *
+ * @param shutdownQuietPeriod how long the loops keep turning once asked to stop with nothing left to do
  */
 public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerSocketChannel> serverChannel,
-                         Class<? extends SocketChannel> clientChannel) {
+                         Class<? extends SocketChannel> clientChannel, Duration shutdownQuietPeriod) {
 
     private static final Logger log = LoggerFactory.getLogger(Transports.class);
 
@@ -70,15 +73,19 @@ public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<?
     }
 
     private static Transports ioUring() {
-        return new Transports("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class, IoUringSocketChannel.class);
+        // A quiet period keeps the loops turning while closed reads' cancellations come back and a wake-up
+        // another thread is still writing lands before the loop closes its eventfd: Netty 4.2.18 can
+        // otherwise stall in its shutdown or leave a receive buffer behind (netty/netty#16716).
+        return new Transports("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class, IoUringSocketChannel.class,
+                Duration.ofMillis(100));
     }
 
     private static Transports epoll() {
-        return new Transports("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+        return new Transports("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class, Duration.ZERO);
     }
 
     private static Transports nio() {
-        return new Transports("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+        return new Transports("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class, Duration.ZERO);
     }
 
     public MultiThreadIoEventLoopGroup newGroup(int threads, String prefix) {
