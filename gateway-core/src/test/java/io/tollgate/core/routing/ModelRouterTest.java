@@ -252,27 +252,27 @@ class ModelRouterTest {
     }
 
     /** The client's side and the upstream call of {@link #startManualStream}. */
-    private RecordingSink sink;
-    private ScriptedTransport.Call call;
+    private RecordingSink client;
+    private ScriptedTransport.Call upstream;
 
-    /** A streamed request to target a, whose upstream answer the test writes by hand through {@link #call}. */
+    /** A streamed request to target a, whose upstream answer the test writes by hand through {@link #upstream}. */
     private void startManualStream() {
         h.route(model(FALLBACK, 1, target("a", "gpt-a")));
         h.transport.on("a", manual());
-        sink = h.run(h.exchange(true));
-        call = h.transport.calls.getFirst();
+        client = h.run(h.exchange(true));
+        upstream = h.transport.calls.getFirst();
     }
 
     @Test
     void aStreamEndsForTheClientAtTheVendorsLastEventNotWhenTheUpstreamBodyEnds() {
         startManualStream();
 
-        call.head(200).body("data: {\"n\":1}\n\ndata: [DONE]\n\n");
-        assertThat(sink.events).containsExactly("start 200", "chunk {\"n\":1}", "end");
-        assertThat(call.cancelled).as("the connection is read to its end and reused").isFalse();
+        upstream.head(200).body("data: {\"n\":1}\n\ndata: [DONE]\n\n");
+        assertThat(client.events).containsExactly("start 200", "chunk {\"n\":1}", "end");
+        assertThat(upstream.cancelled).as("the connection is read to its end and reused").isFalse();
 
-        call.body(": a server that lingers after [DONE]\n\n").end();
-        assertThat(sink.events).hasSize(3);
+        upstream.body(": a server that lingers after [DONE]\n\n").end();
+        assertThat(client.events).hasSize(3);
         assertThat(h.counter("gateway.upstream.attempts", "provider", "a", "outcome", "success")).isEqualTo(1);
     }
 
@@ -280,32 +280,32 @@ class ModelRouterTest {
     void aStreamThatEndsWhileTheUpstreamIsPausedResumesReadingTheRest() {
         startManualStream();
 
-        call.head(200).body("data: {\"n\":1}\n\n");
-        sink.writable = false;
-        call.body("data: {\"n\":2}\n\n");
-        assertThat(call.paused).isTrue();
-        call.body("data: [DONE]\n\n");   // already read when the pause took effect
-        assertThat(sink.events).endsWith("end");
-        assertThat(call.paused).isFalse();
+        upstream.head(200).body("data: {\"n\":1}\n\n");
+        client.writable = false;
+        upstream.body("data: {\"n\":2}\n\n");
+        assertThat(upstream.paused).isTrue();
+        upstream.body("data: [DONE]\n\n");   // already read when the pause took effect
+        assertThat(client.events).endsWith("end");
+        assertThat(upstream.paused).isFalse();
     }
 
     @Test
     void slowClientPausesTheUpstreamUntilWritableAgain() {
         startManualStream();
 
-        call.head(200).body("data: {\"n\":1}\n\n");
-        assertThat(call.paused).isFalse();
-        sink.writable = false;
-        call.body("data: {\"n\":2}\n\n");
-        assertThat(call.paused).isTrue();
-        assertThat(sink.onWritable).isNotNull();
+        upstream.head(200).body("data: {\"n\":1}\n\n");
+        assertThat(upstream.paused).isFalse();
+        client.writable = false;
+        upstream.body("data: {\"n\":2}\n\n");
+        assertThat(upstream.paused).isTrue();
+        assertThat(client.onWritable).isNotNull();
 
-        sink.writable = true;
-        sink.onWritable.run();
-        assertThat(call.paused).isFalse();
-        assertThat(call.resumes).isEqualTo(1);
-        call.body("data: [DONE]\n\n").end();
-        assertThat(sink.events).containsExactly("start 200", "chunk {\"n\":1}", "chunk {\"n\":2}", "end");
+        client.writable = true;
+        client.onWritable.run();
+        assertThat(upstream.paused).isFalse();
+        assertThat(upstream.resumes).isEqualTo(1);
+        upstream.body("data: [DONE]\n\n").end();
+        assertThat(client.events).containsExactly("start 200", "chunk {\"n\":1}", "chunk {\"n\":2}", "end");
     }
 
     @Test
