@@ -119,7 +119,7 @@ public class FilterChainBenchmark {
         run(hitChain, body);   // fill the cache
         parsed = parseRequest();
         estimator = TokenEstimator.of(miss);
-        principal = new Principal("bench", "bench", java.util.Set.of(), java.util.Map.of());
+        principal = new Principal("bench", "bench", java.util.List.of(), java.util.Map.of());
     }
 
     /** An upstream that answers every call at once with a recorded completion, on the caller's thread. */

@@ -7,7 +7,6 @@ import io.tollgate.core.model.Principal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +51,7 @@ public record VirtualKey(String id, byte[] hash, Source source, @Nullable String
     }
 
     public Principal principal() {
-        return new Principal(id, team, Set.copyOf(models), metadata);
+        return new Principal(id, team, models, metadata);
     }
 
     /** No hash, no key: safe to log. */

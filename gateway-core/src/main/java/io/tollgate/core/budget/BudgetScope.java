@@ -6,8 +6,10 @@ import java.util.Locale;
 public enum BudgetScope {
     KEY, TEAM, USER;
 
+    private final String label = name().toLowerCase(Locale.ROOT);
+
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 
     public static BudgetScope parse(String s) {

@@ -118,12 +118,12 @@ public final class FilterChain {
         }
 
         void resume(int from) {
+            long start = ex.ticker().read(); // then each filter's end is the next one's start: one clock read per filter
             for (int i = from; i < entries.length; i++) {
                 if (done) {
                     return;
                 }
                 Entry entry = entries[i];
-                long start = ex.ticker().read();
                 CompletableFuture<FilterDecision> future;
                 try {
                     future = entry.filter().onRequest(ex).toCompletableFuture();
@@ -136,7 +136,9 @@ public final class FilterChain {
                     resumeLater(i, entry, future, start);
                     return;
                 }
-                entry.timer().record(ex.ticker().read() - start, TimeUnit.NANOSECONDS);
+                long end = ex.ticker().read();
+                entry.timer().record(end - start, TimeUnit.NANOSECONDS);
+                start = end;
                 FilterDecision decision;
                 try {
                     decision = future.join();

@@ -1,8 +1,8 @@
 package io.tollgate.core.model;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,13 +13,13 @@ import org.jspecify.annotations.Nullable;
  * @param models   aliases the key may use; empty means every alias
  * @param metadata free-form key metadata from config or the admin API
  */
-public record Principal(String keyId, @Nullable String team, Set<String> models, Map<String, String> metadata) {
+public record Principal(String keyId, @Nullable String team, List<String> models, Map<String, String> metadata) {
 
-    public static final Principal ANONYMOUS = new Principal("anonymous", null, Set.of(), Map.of());
+    public static final Principal ANONYMOUS = new Principal("anonymous", null, List.of(), Map.of());
 
     public Principal {
         Objects.requireNonNull(keyId, "keyId");
-        models = Set.copyOf(models);
+        models = List.copyOf(models); // a key's own immutable list: no copy per request
         metadata = Map.copyOf(metadata);
     }
 

@@ -57,8 +57,11 @@ public final class LocalLimiterStore implements LimiterStore {
     }
 
     private Bucket bucket(String id, long perMinute) {
-        Holder h = buckets.computeIfAbsent(id, k -> new Holder(
-                Bucket.builder().withCustomTimePrecision(time).addLimit(bandwidth(perMinute)).build(), perMinute));
+        Holder h = buckets.get(id); // before computeIfAbsent, whose capturing lambda would be allocated on every call
+        if (h == null) {
+            h = buckets.computeIfAbsent(id, k -> new Holder(
+                    Bucket.builder().withCustomTimePrecision(time).addLimit(bandwidth(perMinute)).build(), perMinute));
+        }
         if (h.perMinute != perMinute) {
             synchronized (h) {
                 if (h.perMinute != perMinute) {

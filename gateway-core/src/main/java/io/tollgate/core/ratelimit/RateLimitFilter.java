@@ -109,14 +109,26 @@ final class RateLimitFilter implements GatewayFilter {
         if (checks.isEmpty()) {
             return FilterDecision.proceed();
         }
-        boolean needsTokens = checks.stream().anyMatch(c -> c.kind() == Kind.TPM);
-        long estimate = needsTokens ? Math.max(1, estimator.estimateTokens(ex)) : 0;
+        long estimate = needsTokens(checks) ? Math.max(1, estimator.estimateTokens(ex)) : 0;
         Pass pass = new Pass(ex, checks, estimate);
-        return pass.step(0).exceptionally(error -> {
+        CompletableFuture<FilterDecision> decided = pass.step(0).toCompletableFuture();
+        if (decided.isDone() && !decided.isCompletedExceptionally()) {
+            return decided;
+        }
+        return decided.exceptionally(error -> {
             pass.giveBack(pass.taken);
             GatewayError answer = failures.onError(error);
             return answer == null ? new FilterDecision.Proceed(ResponseHook.NONE) : new FilterDecision.Reject(answer);
         });
+    }
+
+    private static boolean needsTokens(List<Check> checks) {
+        for (Check c : checks) {
+            if (c.kind() == Kind.TPM) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One request's walk over its buckets. */
@@ -138,22 +150,41 @@ final class RateLimitFilter implements GatewayFilter {
             return c.kind() == Kind.RPM ? 1 : estimate;
         }
 
-        CompletionStage<FilterDecision> step(int i) {
-            if (i == checks.size()) {
-                setHeaders(ex, checks, probes);
-                return CompletableFuture.completedFuture(new FilterDecision.Proceed(estimate > 0 ? this : ResponseHook.NONE));
-            }
-            Check c = checks.get(i);
-            return store.tryConsume(c.bucket(), c.perMinute(), amount(c)).thenCompose(p -> {
-                probes[i] = p;
-                if (!p.allowed()) {
-                    giveBack(i);
-                    setHeaders(ex, checks, probes);
-                    return CompletableFuture.completedFuture(new FilterDecision.Reject(reject(ex, c, p)));
+        /**
+         * Takes from bucket {@code from} on. A store that answers at once (the local one) is walked in a
+         * loop; one that answers later (Redis) continues in its callback.
+         */
+        CompletionStage<FilterDecision> step(int from) {
+            for (int i = from; i < checks.size(); i++) {
+                Check c = checks.get(i);
+                CompletableFuture<LimiterStore.Probe> probe = store.tryConsume(c.bucket(), c.perMinute(), amount(c)).toCompletableFuture();
+                if (!probe.isDone() || probe.isCompletedExceptionally()) {
+                    int at = i;
+                    return probe.thenCompose(p -> took(at, p) ? step(at + 1) : refused(at, p));
                 }
+                LimiterStore.Probe p = probe.join();
+                if (!took(i, p)) {
+                    return refused(i, p);
+                }
+            }
+            setHeaders(ex, checks, probes);
+            return CompletableFuture.completedFuture(new FilterDecision.Proceed(estimate > 0 ? this : ResponseHook.NONE));
+        }
+
+        /** Records bucket {@code i}'s answer; false when it refused. */
+        private boolean took(int i, LimiterStore.Probe p) {
+            probes[i] = p;
+            if (p.allowed()) {
                 taken = i + 1;
-                return step(i + 1);
-            });
+            }
+            return p.allowed();
+        }
+
+        /** Bucket {@code i} refused: the earlier ones get their tokens back, the client a 429. */
+        private CompletionStage<FilterDecision> refused(int i, LimiterStore.Probe p) {
+            giveBack(i);
+            setHeaders(ex, checks, probes);
+            return CompletableFuture.completedFuture(new FilterDecision.Reject(reject(ex, checks.get(i), p)));
         }
 
         void giveBack(int upTo) {

@@ -14,7 +14,16 @@ public record Route(String alias, ModelConfig config, List<Target> targets, Rout
 
     /** Targets whose provider has its credentials and can serve {@code api}, in config order. */
     public List<Target> servable(ApiKind api) {
-        return targets.stream().filter(t -> t.adapter().isEnabled() && apiFor(t, api) != null).toList();
+        for (Target t : targets) {
+            if (!servable(t, api)) {
+                return targets.stream().filter(s -> servable(s, api)).toList();
+            }
+        }
+        return targets; // the usual case, on every request: no copy
+    }
+
+    private static boolean servable(Target t, ApiKind api) {
+        return t.adapter().isEnabled() && apiFor(t, api) != null;
     }
 
     /**

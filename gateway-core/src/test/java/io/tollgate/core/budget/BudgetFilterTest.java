@@ -43,7 +43,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -88,7 +87,7 @@ class BudgetFilterTest {
 
     private static DefaultExchange request(String key, String team, String user) {
         DefaultExchange ex = TestExchange.chat("chat", "hello");
-        ex.principal(new Principal(key, team, Set.of(), Map.of()));
+        ex.principal(new Principal(key, team, List.of(), Map.of()));
         ex.record().user(user);
         return ex;
     }

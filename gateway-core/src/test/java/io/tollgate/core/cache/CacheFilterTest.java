@@ -33,7 +33,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +69,7 @@ class CacheFilterTest {
     static DefaultExchange exchange(ApiKind api, String body, String keyId, String team, String... headers) {
         try {
             DefaultExchange ex = TestExchange.of(GatewayRequest.of(api, (ObjectNode) Json.MAPPER.readTree(body)), MutableHeaders.of(headers), new FakeTicker());
-            ex.principal(new Principal(keyId, team, Set.of(), Map.of()));
+            ex.principal(new Principal(keyId, team, List.of(), Map.of()));
             return ex;
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -182,7 +181,7 @@ class CacheFilterTest {
 
     @Test
     void answerChangingParamsSplitTheKeyAndKeyOrderDoesNot() throws Exception {
-        Principal p = new Principal("k", null, Set.of(), Map.of());
+        Principal p = new Principal("k", null, List.of(), Map.of());
         String base = key(ASK, p);
         assertThat(key("{\"messages\":[{\"content\":\"2+2?\",\"role\":\"user\"}],\"temperature\":0,\"model\":\"chat\"}", p)).isEqualTo(base);
         assertThat(key(ASK.replace("}]}", "}],\"stream\":true,\"stream_options\":{\"include_usage\":true},\"user\":\"u\",\"metadata\":{\"x\":\"y\"}}"), p)).isEqualTo(base);
@@ -192,7 +191,7 @@ class CacheFilterTest {
         }
         assertThat(key(ASK.replace("\"chat\"", "\"smart\""), p)).isNotEqualTo(base);
         assertThat(key(ASK.replace("2+2?", "2+3?"), p)).isNotEqualTo(base);
-        assertThat(key(ASK, new Principal("other", null, Set.of(), Map.of()))).isNotEqualTo(base);
+        assertThat(key(ASK, new Principal("other", null, List.of(), Map.of()))).isNotEqualTo(base);
     }
 
     private static String key(String body, Principal p) throws Exception {

@@ -20,7 +20,6 @@ import io.tollgate.core.testing.TestFilterServices;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -70,7 +69,7 @@ class ChainClientTest {
 
     static DefaultExchange parent() {
         DefaultExchange p = TestExchange.chat("chat", "hi");
-        p.principal(new Principal("key-a", "team-a", Set.of("chat"), Map.of()));
+        p.principal(new Principal("key-a", "team-a", List.of("chat"), Map.of()));
         p.attr(WHO, "alice's key");
         p.attr(ROUTE, "the chat alias's route");
         p.record().user("alice");

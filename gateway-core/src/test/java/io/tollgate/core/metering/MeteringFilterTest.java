@@ -15,8 +15,8 @@ import io.tollgate.core.model.StreamChunk;
 import io.tollgate.core.model.TokenUsage;
 import io.tollgate.core.testing.TestExchange;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MeteringFilterTest {
@@ -26,7 +26,7 @@ class MeteringFilterTest {
 
     private DefaultExchange exchange(String provider, String model) {
         DefaultExchange ex = TestExchange.chat("chat", "hi");
-        ex.principal(new Principal("k1", "search", Set.of(), Map.of()));
+        ex.principal(new Principal("k1", "search", List.of(), Map.of()));
         ex.record().provider(provider);
         ex.record().upstreamModel(model);
         return ex;
@@ -65,7 +65,7 @@ class MeteringFilterTest {
     @Test
     void streamTakesTheLatestChunkUsageAndDoesNotTouchChunks() {
         DefaultExchange ex = exchange("openai", "gpt-4o-mini-2024-07-18");
-        ex.principal(new Principal("k2", null, Set.of(), Map.of()));
+        ex.principal(new Principal("k2", null, List.of(), Map.of()));
         ResponseHook hook = hook(ex);
         hook.onResponse(ex, GatewayResponse.streaming(200, MutableHeaders.of("content-type", "text/event-stream")));
         StreamChunk text = StreamChunk.of(Json.object().put("id", "c1"));

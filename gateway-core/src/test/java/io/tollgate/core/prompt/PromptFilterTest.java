@@ -19,8 +19,8 @@ import io.tollgate.core.testing.FakeTicker;
 import io.tollgate.core.testing.TestExchange;
 import io.tollgate.core.testing.TestFilterServices;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class PromptFilterTest {
         try {
             ObjectNode json = (ObjectNode) Json.MAPPER.readTree(body);
             DefaultExchange ex = TestExchange.of(GatewayRequest.of(api, json), MutableHeaders.of(headers), new FakeTicker());
-            ex.principal(new Principal("key-1", null, Set.of(), Map.of()));
+            ex.principal(new Principal("key-1", null, List.of(), Map.of()));
             return ex;
         } catch (Exception e) {
             throw new IllegalStateException(e);

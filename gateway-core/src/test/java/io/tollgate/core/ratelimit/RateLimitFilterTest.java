@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.config.StateConfig;
 import io.tollgate.core.filter.DefaultExchange;
 import io.tollgate.core.filter.DefaultFilterServices;
 import io.tollgate.core.filter.FilterDecision;
@@ -18,14 +19,18 @@ import io.tollgate.core.model.Json;
 import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.Principal;
 import io.tollgate.core.model.TokenUsage;
+import io.tollgate.core.state.StateFailures;
 import io.tollgate.core.testing.FakeTicker;
 import io.tollgate.core.testing.MutableClock;
 import io.tollgate.core.testing.TestExchange;
 import io.tollgate.core.testing.TestFilterServices;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +56,7 @@ class RateLimitFilterTest {
             body.put("max_tokens", maxTokens);
         }
         DefaultExchange ex = TestExchange.of(GatewayRequest.of(ApiKind.CHAT_COMPLETIONS, body), MutableHeaders.of(), ticker);
-        ex.principal(new Principal(key, team, Set.of(), Map.of()));
+        ex.principal(new Principal(key, team, List.of(), Map.of()));
         return ex;
     }
 
@@ -152,6 +157,38 @@ class RateLimitFilterTest {
         // k1's own bucket: the allowed request's token stuck, the rejected one's was given back
         LocalLimiterStore store = services.shared(LocalLimiterStore.class, () -> null);
         assertThat(store.tryConsume("rpm:key:k1", 100, 1).toCompletableFuture().join().remaining()).isEqualTo(98);
+    }
+
+    @Test
+    void aStoreThatAnswersLaterIsWalkedInItsCallbacksWithTheSameGiveBack() {
+        // a Redis-like store: every answer arrives on another thread, after the filter has returned
+        LocalLimiterStore local = new LocalLimiterStore(ticker);
+        LimiterStore later = new LimiterStore() {
+            @Override
+            public CompletionStage<Probe> tryConsume(String bucket, long perMinute, long amount) {
+                return CompletableFuture.supplyAsync(() -> local.tryConsume(bucket, perMinute, amount).toCompletableFuture().join(),
+                        CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS));
+            }
+
+            @Override
+            public CompletionStage<Void> adjust(String bucket, long perMinute, long delta) {
+                return local.adjust(bucket, perMinute, delta);
+            }
+        };
+        GatewayConfig config = config().team("search", limits(2, null), null).key("k1", "search", limits(100, null), null, null).build();
+        GatewayFilter f = new RateLimitFilter(config, later, TokenEstimator.HEURISTIC,
+                new StateFailures("rate-limit", StateConfig.FailMode.CLOSED, registry), Map.of());
+
+        DefaultExchange first = request("k1", "search", "chat", null);
+        CompletableFuture<FilterDecision> pending = f.onRequest(first).toCompletableFuture();
+        assertThat(pending).as("answered by the store's thread, not at once").isNotDone();
+        assertThat(pending.join()).isInstanceOf(FilterDecision.Proceed.class);
+        assertThat(first.responseHeaders().get("x-ratelimit-remaining-requests")).isEqualTo("1"); // the team's, the tightest
+        assertThat(decide(f, request("k1", "search", "chat", null))).isInstanceOf(FilterDecision.Proceed.class);
+        var error = ((FilterDecision.Reject) decide(f, request("k1", "search", "chat", null))).error();
+        assertThat(error.message()).contains("team 'search'");
+        assertThat(local.tryConsume("rpm:key:k1", 100, 1).toCompletableFuture().join().remaining())
+                .as("two requests passed; the refused one's key token was given back").isEqualTo(97);
     }
 
     @Test

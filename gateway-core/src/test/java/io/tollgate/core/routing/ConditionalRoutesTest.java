@@ -14,8 +14,8 @@ import io.tollgate.core.model.Principal;
 import io.tollgate.core.testing.FakeTicker;
 import io.tollgate.core.testing.TestExchange;
 import io.tollgate.core.testing.TestFilterServices;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Conditional routes: a team, a key, a header or a tag sends a request to another alias. */
@@ -42,7 +42,7 @@ class ConditionalRoutesTest {
         var body = Json.object().put("model", "chat");
         body.putArray("messages").addObject().put("role", "user").put("content", "hi");
         DefaultExchange ex = TestExchange.of(GatewayRequest.of(ApiKind.CHAT_COMPLETIONS, body), headers, new FakeTicker());
-        ex.principal(new Principal("k1", team, Set.of(), Map.of()));
+        ex.principal(new Principal("k1", team, List.of(), Map.of()));
         return ex;
     }
 

@@ -22,7 +22,6 @@ import io.tollgate.core.testing.TestFilterServices;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ModelAccessFilterTest {
@@ -77,7 +76,7 @@ class ModelAccessFilterTest {
     @Test
     void aliasOutsideTheKeysModelsIs403() {
         DefaultExchange ex = TestExchange.chat("claude", "hi");
-        ex.principal(new Principal("search-backend", null, Set.of("chat"), Map.of()));
+        ex.principal(new Principal("search-backend", null, List.of("chat"), Map.of()));
 
         var error = ((FilterDecision.Reject) TestExchange.decide(filter, ex)).error();
 

@@ -17,7 +17,6 @@ import io.tollgate.core.filter.GatewayFilter;
 import io.tollgate.core.model.Principal;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The model-access filter and the router together in a real {@link FilterChain}. */
@@ -40,7 +39,7 @@ class RoutingChainTest {
         h.route(model(Routing.FALLBACK, 2, target("a", "gpt-a"), target("b", "gpt-b")));
         h.transport.on("a", unary(502, "bad gateway")).on("b", unary(200, "{}"));
         DefaultExchange ex = h.exchange(false);
-        ex.principal(new Principal("k1", null, Set.of("chat"), Map.of()));
+        ex.principal(new Principal("k1", null, List.of("chat"), Map.of()));
         RecordingSink client = new RecordingSink();
 
         chain().execute(ex, client);
@@ -55,7 +54,7 @@ class RoutingChainTest {
     void forbiddenKeyNeverReachesAnUpstream() {
         h.route(model(Routing.FALLBACK, 2, target("a", "gpt-a")));
         DefaultExchange ex = h.exchange(false);
-        ex.principal(new Principal("k1", null, Set.of("other"), Map.of()));
+        ex.principal(new Principal("k1", null, List.of("other"), Map.of()));
         RecordingSink client = new RecordingSink();
 
         chain().execute(ex, client);

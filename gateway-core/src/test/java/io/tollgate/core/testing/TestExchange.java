@@ -11,8 +11,8 @@ import io.tollgate.core.model.Headers;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.Principal;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 
 /** Builds exchanges for filter tests: runs "event loop" work inline on the test thread. */
@@ -33,7 +33,7 @@ public final class TestExchange {
     /** A chat exchange already authenticated as {@code keyId}. */
     public static DefaultExchange forKey(String keyId) {
         DefaultExchange ex = chat("chat", "hello");
-        ex.principal(new Principal(keyId, null, Set.of(), Map.of()));
+        ex.principal(new Principal(keyId, null, List.of(), Map.of()));
         return ex;
     }
 
