@@ -153,6 +153,10 @@ class FeaturesIT {
         HttpResponse<String> hit = call(GatewayExtension.KEY, body);
         assertThat(miss.headers().firstValue("x-gateway-cache")).hasValue("miss");
         assertThat(hit.headers().firstValue("x-gateway-cache")).hasValue("hit");
+        assertThat(hit.headers().firstValue("x-gateway-provider")).isPresent().isEqualTo(miss.headers().firstValue("x-gateway-provider"));
+        assertThat(hit.headers().firstValue("x-gateway-model")).isPresent().isEqualTo(miss.headers().firstValue("x-gateway-model"));
+        assertThat(hit.headers().firstValue("x-gateway-attempts")).hasValue("0");
+        assertThat(hit.headers().firstValue("x-gateway-cost-usd")).hasValue("0");
         assertThat(Json.MAPPER.readTree(hit.body()).path("choices")).isEqualTo(Json.MAPPER.readTree(miss.body()).path("choices"));
         assertThat(call(GatewayExtension.KEY, body, "x-gateway-cache", "no-cache").headers().firstValue("x-gateway-cache")).hasValue("bypass");
 

@@ -98,6 +98,7 @@ class ProxyIT {
         assertThat(r.headers().firstValue("x-gateway-provider")).hasValue("up");
         assertThat(r.headers().firstValue("x-gateway-model")).hasValue("gpt-4o-mini");
         assertThat(r.headers().firstValue("x-gateway-attempts")).hasValue("1");
+        assertThat(r.headers().firstValue("x-gateway-cache")).as("no cache configured").hasValue("bypass");
         // The vendor gets the vendor key and the upstream model name, never the client's gateway key.
         upstream.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
                 .withHeader("authorization", equalTo("Bearer sk-vendor-secret-123"))

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  */
 record CacheDirectives(boolean noCache, boolean noStore, @Nullable Duration ttl) {
 
-    static final String HEADER = "x-gateway-cache";
+    static final String HEADER = io.tollgate.core.routing.ModelRouter.CACHE_HEADER;
     static final CacheDirectives NONE = new CacheDirectives(false, false, null);
 
     static CacheDirectives parse(@Nullable String header) {

@@ -8,12 +8,15 @@ import io.tollgate.core.filter.Exchange;
 import io.tollgate.core.filter.FilterDecision;
 import io.tollgate.core.filter.GatewayFilter;
 import io.tollgate.core.filter.ResponseHook;
+import io.tollgate.core.metering.CostCalculator;
+import io.tollgate.core.metering.MeteringFilter;
 import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.model.Completion;
 import io.tollgate.core.model.GatewayRequest;
 import io.tollgate.core.model.GatewayResponse;
 import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.StreamChunk;
+import io.tollgate.core.routing.ModelRouter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -154,17 +157,24 @@ final class CacheFilter implements GatewayFilter {
         return answer(ex, answer);
     }
 
-    /** Serves a stored answer at cost 0, recording what it saved. */
+    /**
+     * Serves a stored answer at cost 0, recording what it saved. The route headers name the provider and
+     * model that produced it, with 0 attempts: this call reached no upstream.
+     */
     private FilterDecision answer(Exchange ex, CachedAnswer answer) {
         meters.savedUsd.increment(answer.costUsd());
         ex.record().costSavedUsd(answer.costUsd());
         ex.record().costUsd(0);
+        ex.responseHeader(ModelRouter.PROVIDER_HEADER, answer.provider());
+        ex.responseHeader(ModelRouter.MODEL_HEADER, answer.model());
+        ex.responseHeader(ModelRouter.ATTEMPTS_HEADER, "0");
         GatewayRequest req = ex.request();
         if (req.stream() && req.api().canStream()) {
             boolean includeUsage = req.json().path("stream_options").path("include_usage").asBoolean(false);
             return new FilterDecision.Respond(GatewayResponse.streaming(200, MutableHeaders.of("content-type", "text/event-stream")),
                     AnswerAssembler.replay(answer.body(), includeUsage));
         }
+        ex.responseHeader(MeteringFilter.COST_HEADER, CostCalculator.format(0));
         return new FilterDecision.Respond(GatewayResponse.json(200, answer.body(), null), java.util.List.of());
     }
 
@@ -228,7 +238,7 @@ final class CacheFilter implements GatewayFilter {
             if (answer == null) {
                 return;
             }
-            cache.put(key, new CachedAnswer(answer, ex.record().costUsd()), ttl);
+            cache.put(key, new CachedAnswer(answer, ex.record().costUsd(), ex.record().provider(), ex.record().upstreamModel()), ttl);
             if (semantic != null && question != null) {
                 if (vector != null) {
                     semantic.store(question, vector, key, ttl);

@@ -8,13 +8,14 @@ import java.io.UncheckedIOException;
 
 /**
  * A stored successful answer: the canonical unary body (a {@code chat.completion}, or an embeddings
- * list; streamed answers are assembled into a {@code chat.completion} first) and what it cost upstream.
+ * list; streamed answers are assembled into a {@code chat.completion} first), what it cost upstream, and
+ * the provider and upstream model that produced it (empty in entries stored before they were kept).
  */
-public record CachedAnswer(JsonNode body, double costUsd) {
+public record CachedAnswer(JsonNode body, double costUsd, String provider, String model) {
 
     /** Serialized size, the memory backend's weight. */
     public byte[] toBytes() {
-        ObjectNode o = Json.object().put("cost_usd", costUsd);
+        ObjectNode o = Json.object().put("cost_usd", costUsd).put("provider", provider).put("model", model);
         o.set("body", body);
         return Json.bytes(o);
     }
@@ -22,7 +23,7 @@ public record CachedAnswer(JsonNode body, double costUsd) {
     public static CachedAnswer fromBytes(byte[] bytes) {
         try {
             JsonNode o = Json.parseAnswer(bytes);
-            return new CachedAnswer(o.get("body"), o.path("cost_usd").asDouble());
+            return new CachedAnswer(o.get("body"), o.path("cost_usd").asDouble(), o.path("provider").asText(""), o.path("model").asText(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -50,6 +50,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelRouter implements Terminal {
 
+    /** Route headers on every proxied answer (a cache hit sets them from the stored answer, with 0 attempts). */
+    public static final String PROVIDER_HEADER = "x-gateway-provider";
+    public static final String MODEL_HEADER = "x-gateway-model";
+    public static final String ATTEMPTS_HEADER = "x-gateway-attempts";
+    /** {@code hit}, {@code miss} or {@code bypass}; set by the cache filter, else {@code bypass} here. */
+    public static final String CACHE_HEADER = "x-gateway-cache";
     private static final Logger log = LoggerFactory.getLogger(ModelRouter.class);
 
     /** Error bodies beyond this are cut: they are only parsed for a message. */
@@ -304,9 +310,12 @@ public final class ModelRouter implements Terminal {
         }
 
         void routeHeaders() {
-            ex.responseHeaders().set("x-gateway-provider", ex.record().provider());
-            ex.responseHeaders().set("x-gateway-model", ex.record().upstreamModel());
-            ex.responseHeaders().set("x-gateway-attempts", Integer.toString(attempts));
+            ex.responseHeaders().set(PROVIDER_HEADER, ex.record().provider());
+            ex.responseHeaders().set(MODEL_HEADER, ex.record().upstreamModel());
+            ex.responseHeaders().set(ATTEMPTS_HEADER, Integer.toString(attempts));
+            if (ex.responseHeaders().get(CACHE_HEADER) == null) {
+                ex.responseHeaders().set(CACHE_HEADER, ex.record().cache()); // no cache filter (cache off): "bypass"
+            }
         }
 
         /** The client went away: stop the attempt in flight and schedule nothing more (no answer is sent). */

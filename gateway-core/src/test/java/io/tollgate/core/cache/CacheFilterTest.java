@@ -114,6 +114,8 @@ class CacheFilterTest {
         assertThat(miss).isInstanceOf(FilterDecision.Proceed.class);
         assertThat(first.responseHeaders().get("x-gateway-cache")).isEqualTo("miss");
         assertThat(first.record().cache()).isEqualTo("miss");
+        first.record().provider("openai"); // as the router records them
+        first.record().upstreamModel("gpt-4o-mini-2024-07-18");
         answerUnary(miss, first, fixture("openai-chat-nonstream.json"), 0.0042);
 
         DefaultExchange second = chat("{\"messages\":[{\"content\":\"2+2?\",\"role\":\"user\"}],\"temperature\":0.0,\"model\":\"chat\",\"user\":\"bob\",\"metadata\":{\"a\":\"b\"}}");
@@ -125,6 +127,11 @@ class CacheFilterTest {
             assertThat(r.response().json()).isEqualTo(expected);
         });
         assertThat(second.responseHeaders().get("x-gateway-cache")).isEqualTo("hit");
+        // the route headers name what produced the answer; this call reached no upstream and cost nothing
+        assertThat(second.responseHeaders().get("x-gateway-provider")).isEqualTo("openai");
+        assertThat(second.responseHeaders().get("x-gateway-model")).isEqualTo("gpt-4o-mini-2024-07-18");
+        assertThat(second.responseHeaders().get("x-gateway-attempts")).isEqualTo("0");
+        assertThat(second.responseHeaders().get("x-gateway-cost-usd")).isEqualTo("0");
         assertThat(second.record().cache()).isEqualTo("hit");
         assertThat(second.record().costUsd()).isZero();
         assertThat(second.record().costSavedUsd()).isEqualTo(0.0042);

@@ -43,6 +43,7 @@ class ModelRouterTest {
         assertThat(ex.responseHeaders().get("x-gateway-provider")).isEqualTo("b");
         assertThat(ex.responseHeaders().get("x-gateway-model")).isEqualTo("gpt-b");
         assertThat(ex.responseHeaders().get("x-gateway-attempts")).isEqualTo("2");
+        assertThat(ex.responseHeaders().get("x-gateway-cache")).as("no cache filter ran").isEqualTo("bypass");
         assertThat(ex.record().provider()).isEqualTo("b");
         assertThat(ex.record().upstreamModel()).isEqualTo("gpt-b");
         assertThat(ex.record().attempts()).isEqualTo(2);
