@@ -147,6 +147,27 @@ class BadInputIT {
     }
 
     @Test
+    void errorsBeforeTheChainOnMessagesUseAnthropicsEnvelope() throws Exception {
+        HttpResponse<String> r = gateway.get("/v1/messages", GatewayExtension.KEY);
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.headers().firstValue("allow")).hasValue("POST");
+        assertThat(r.headers().firstValue("x-request-id")).isPresent();
+        JsonNode body = Json.MAPPER.readTree(r.body());
+        assertThat(body.path("type").asText()).isEqualTo("error");
+        assertThat(body.path("error").path("message").asText()).contains("GET is not allowed on /v1/messages");
+
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: tg-test-key\r\nx-request-id: big-1\r\n"
+                    + "content-type: application/json\r\ncontent-length: 20971520\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = readAll(s.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("x-request-id: big-1");
+            JsonNode tooLarge = Json.MAPPER.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(tooLarge.path("type").asText()).isEqualTo("error");
+            assertThat(tooLarge.path("error").path("type").asText()).isEqualTo("request_too_large");
+        }
+    }
+
+    @Test
     void headerInjectionIsRefused() throws Exception {
         try (Socket s = new Socket("127.0.0.1", gateway.port())) {
             s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nx-gateway-user: a\rinjected: yes\r\n"

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -100,7 +101,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             log.error("unexpected error serving {} {}", r.method(), r.path(), e);
             if (inFlightSink == null) {
-                write(ctx, r, Responses.error(GatewayError.internal("the server")));
+                write(ctx, r, errorResponse(r, GatewayError.internal("the server")));
             }
         }
     }
@@ -114,7 +115,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         ApiKind api = apiFor(path);
         if (api != null) {
             if (!r.method().equals(HttpMethod.POST)) {
-                methodNotAllowed(ctx, r, "POST");
+                methodNotAllowed(ctx, r, "POST"); // in the API's envelope: Anthropic's on /v1/messages
                 return;
             }
             proxy(ctx, r, api);
@@ -168,20 +169,20 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (state.isDraining()) {
-            writeError(ctx, r, codec, api, GatewayError.of(ErrorCode.SHUTTING_DOWN, "The gateway is shutting down; retry on another instance."));
+            write(ctx, r, errorResponse(r, GatewayError.of(ErrorCode.SHUTTING_DOWN, "The gateway is shutting down; retry on another instance.")));
             return;
         }
         String contentType = r.headers().get("content-type");
         if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
-            writeError(ctx, r, codec, api, GatewayError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "Content-Type '" + clip(contentType) + "' is not supported (expected: application/json)."));
+            write(ctx, r, errorResponse(r, GatewayError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type '" + clip(contentType) + "' is not supported (expected: application/json).")));
             return;
         }
         GatewayRequest request;
         try {
             request = codec.decode(api, r.body(), r.headers());
         } catch (GatewayException e) {
-            writeError(ctx, r, codec, api, e.error());
+            write(ctx, r, errorResponse(r, e.error()));
             return;
         }
         GatewayRuntime.Snapshot snapshot = runtime.current();
@@ -196,15 +197,25 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         snapshot.chain().execute(ex, sink);
     }
 
-    private void writeError(ChannelHandlerContext ctx, Request r, ClientCodec codec, ApiKind api, GatewayError error) {
-        byte[] body = codec.encoder(GatewayRequest.of(api, Json.object())).error(error);
-        var response = Responses.full(error.status(), "application/json", body);
-        response.headers().set("x-request-id", requestId(r.headers()));
-        write(ctx, r, response);
+    private FullHttpResponse errorResponse(Request r, GatewayError error) {
+        return errorResponse(runtime, r.path(), r.headers(), error);
+    }
+
+    /**
+     * An error answer in the envelope of the client API at {@code path} (Anthropic's on {@code /v1/messages},
+     * OpenAI's elsewhere), with the request id, and {@code retry-after} when the error has one.
+     */
+    static FullHttpResponse errorResponse(GatewayRuntime runtime, String path, Headers headers, GatewayError error) {
+        ApiKind api = apiFor(path);
+        ClientCodec codec = api == null ? null : runtime.codec(api);
+        FullHttpResponse response = codec == null ? Responses.error(error)
+                : Responses.error(error, codec.encoder(GatewayRequest.of(api, Json.object())).error(error));
+        response.headers().set("x-request-id", requestId(headers));
+        return response;
     }
 
     private void methodNotAllowed(ChannelHandlerContext ctx, Request r, String allowed) {
-        var response = Responses.error(GatewayError.of(ErrorCode.METHOD_NOT_ALLOWED, r.method() + " is not allowed on " + clip(r.path()) + " (expected: " + allowed + ")."));
+        var response = errorResponse(r, GatewayError.of(ErrorCode.METHOD_NOT_ALLOWED, r.method() + " is not allowed on " + clip(r.path()) + " (expected: " + allowed + ")."));
         response.headers().set("allow", allowed);
         write(ctx, r, response);
     }

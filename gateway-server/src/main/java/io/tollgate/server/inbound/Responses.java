@@ -29,7 +29,12 @@ public final class Responses {
     }
 
     public static FullHttpResponse error(GatewayError error) {
-        FullHttpResponse r = full(error.status(), "application/json", Json.bytes(OpenAiCodec.envelope(error)));
+        return error(error, Json.bytes(OpenAiCodec.envelope(error)));
+    }
+
+    /** An error answer with {@code body}, the error in a client API's own envelope. */
+    public static FullHttpResponse error(GatewayError error, byte[] body) {
+        FullHttpResponse r = full(error.status(), "application/json", body);
         String retryAfter = retryAfter(error);
         if (retryAfter != null) {
             r.headers().set("retry-after", retryAfter);

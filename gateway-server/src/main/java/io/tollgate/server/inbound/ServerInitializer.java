@@ -36,7 +36,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("idle", new IdleStateHandler(0, 0, server.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         p.addLast("http-decoder", new HttpRequestDecoder(8192, 32 * 1024, 64 * 1024));
         p.addLast("http-encoder", new PassThroughResponseEncoder());
-        p.addLast("aggregate", new BodyAggregator(server.maxRequestSize().bytes()));
+        p.addLast("aggregate", new BodyAggregator(server.maxRequestSize().bytes(), runtime));
         p.addLast("gateway", new GatewayHandler(runtime, state, listener));
     }
 }
