@@ -113,7 +113,27 @@ public final class ConfigLoader {
             return new LoadResult(problems.isEmpty() ? GatewayConfig.empty() : null, problems);
         }
         Object config = bindValue(root, GatewayConfig.class, "");
+        if (config instanceof GatewayConfig c) {
+            checkFilterTypes(c, root);
+        }
         return new LoadResult(problems.isEmpty() ? (GatewayConfig) config : null, problems);
+    }
+
+    /** The filter types on the class path (built-in and custom), found once. */
+    private static final class FilterTypes {
+        static final Set<String> KNOWN = java.util.ServiceLoader.load(io.tollgate.core.filter.FilterFactory.class).stream()
+                .map(p -> p.get().type()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /** {@code filters.<type>} must name a filter that exists: a misspelt one would otherwise be ignored without a word. */
+    private void checkFilterTypes(GatewayConfig config, Node root) {
+        for (String type : config.filters().keySet()) {
+            if (!FilterTypes.KNOWN.contains(type)) {
+                String hint = closest(type, FilterTypes.KNOWN);
+                problem("filters." + type, nodeAt(root, "filters." + type), "unknown filter type"
+                        + (hint != null ? " (did you mean '" + hint + "'?)" : "") + "; the filters are: " + String.join(", ", FilterTypes.KNOWN));
+            }
+        }
     }
 
     private @Nullable Node compose(String yaml, String sourceName) {
@@ -416,13 +436,17 @@ public final class ConfigLoader {
     }
 
     private static @Nullable String closest(String key, RecordComponent[] components) {
+        return closest(key, java.util.Arrays.stream(components).map(c -> kebab(c.getName())).toList());
+    }
+
+    private static @Nullable String closest(String key, Iterable<String> names) {
         String best = null;
         int bestDistance = 3;
-        for (RecordComponent c : components) {
-            int d = distance(key, kebab(c.getName()));
+        for (String name : names) {
+            int d = distance(key, name);
             if (d < bestDistance) {
                 bestDistance = d;
-                best = kebab(c.getName());
+                best = name;
             }
         }
         return best;

@@ -254,12 +254,27 @@ class ConfigLoaderTest {
     void freeFormSettingsKeepTheirTypes() {
         GatewayConfig c = parse("""
                 filters:
-                  my-filter: { enabled: false, order: 450, timeout: 50ms, settings: { limit: 3, ratio: 0.5, name: x, tags: [a, b] } }
+                  cache: { enabled: false, order: 450, timeout: 50ms, settings: { limit: 3, ratio: 0.5, name: x, tags: [a, b] } }
                 """).config();
-        FilterSettings s = c.filters().get("my-filter");
+        FilterSettings s = c.filters().get("cache");
         assertThat(s.enabled()).isFalse();
         assertThat(s.order()).isEqualTo(450);
         assertThat(s.timeout()).isEqualTo(Duration.ofMillis(50));
         assertThat(s.settings()).containsEntry("limit", 3L).containsEntry("ratio", 0.5).containsEntry("name", "x").containsEntry("tags", List.of("a", "b"));
+    }
+
+    @Test
+    void aFilterTypeThatDoesNotExistIsAnErrorNotIgnored() {
+        var result = parse("""
+                filters:
+                  budget: { enabled: true }
+                  ratelimit: { enabled: false }
+                """);
+        assertThat(result.isValid()).isFalse();
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("filters.ratelimit");
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.message()).contains("unknown filter type", "did you mean 'rate-limit'?", "budget, cache");
+        });
     }
 }
