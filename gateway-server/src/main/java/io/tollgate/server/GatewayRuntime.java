@@ -21,6 +21,7 @@ import io.tollgate.core.filter.Terminal;
 import io.tollgate.core.filter.Ticker;
 import io.tollgate.core.metrics.RequestMeters;
 import io.tollgate.core.model.ApiKind;
+import io.tollgate.core.state.StoreHealth;
 import io.tollgate.core.upstream.UpstreamTransport;
 import io.tollgate.providers.anthropic.AnthropicCodec;
 import java.time.Clock;
@@ -127,7 +128,13 @@ public final class GatewayRuntime implements AutoCloseable {
         requestMeters.knownAliases(config.models().keySet());
         Snapshot snapshot = new Snapshot(config, chain, authOnly, chain.only(GatewayClient.INTERNAL_FILTERS));
         current = snapshot;
+        storeHealth(); // once the first chain has opened the stores, so the first probe sees them
         return snapshot;
+    }
+
+    /** The background probe of the ledger database and Redis that readiness reports. */
+    public StoreHealth storeHealth() {
+        return services.shared(StoreHealth.class, () -> new StoreHealth(services));
     }
 
     public Snapshot current() {

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,11 @@ public final class DefaultFilterServices implements FilterServices, AutoCloseabl
             shared.put(type, existing);
         }
         return type.cast(existing);
+    }
+
+    /** The shared service of {@code type} if one was made, else null (nothing is created). */
+    public synchronized <T> @Nullable T existing(Class<T> type) {
+        return type.cast(shared.get(type));
     }
 
     /** Closes shared services newest first, then the executors. */

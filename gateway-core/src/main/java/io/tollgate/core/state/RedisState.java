@@ -85,6 +85,11 @@ public final class RedisState implements AutoCloseable {
         return conn.thenCompose(c -> c.async().<T>eval(script, type, keys.toArray(String[]::new), args));
     }
 
+    /** PING within the timeout ({@code PONG}). Used by the readiness probe. */
+    public CompletionStage<String> ping() {
+        return ready().thenCompose(c -> c.async().ping());
+    }
+
     /** GET within the timeout; null when absent. Used by the response cache. */
     public CompletionStage<String> get(String key) {
         return ready().thenCompose(c -> c.async().get(key));

@@ -2,11 +2,14 @@ package io.tollgate.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.tollgate.core.config.StateConfig;
 import io.tollgate.core.model.Json;
+import io.tollgate.core.state.StoreHealth;
 import io.tollgate.server.GatewayRuntime;
 import io.tollgate.server.inbound.Responses;
 import io.tollgate.server.inbound.ServerState;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Liveness, readiness and the Prometheus scrape. */
 public final class OpsApi {
@@ -24,11 +27,23 @@ public final class OpsApi {
         };
     }
 
+    /**
+     * Ready when a config is loaded, the gateway is not draining, and no store it cannot serve without is down.
+     * Redis counts only under {@code state.on-redis-error: closed}, where its outage fails requests anyway; a
+     * down ledger database (rows wait in memory) or a fail-open Redis is reported but keeps the replica in
+     * the load balancer: a shared database's outage must not take every replica out while they can serve.
+     */
     private static FullHttpResponse ready(GatewayRuntime runtime, ServerState state) {
-        boolean ready = runtime.isReady() && !state.isDraining();
-        ObjectNode body = Json.object().put("status", ready ? "ready" : "not_ready");
+        Map<String, StoreHealth.Status> stores = runtime.isReady() ? runtime.storeHealth().statuses() : Map.of();
+        boolean storeBlocks = runtime.isReady() && runtime.storeHealth().redisUnreachable()
+                && runtime.current().config().state().onRedisError() == StateConfig.FailMode.CLOSED;
+        boolean ready = runtime.isReady() && !state.isDraining() && !storeBlocks;
+        boolean degraded = stores.containsValue(StoreHealth.Status.UNREACHABLE);
+        ObjectNode body = Json.object().put("status", !ready ? "not_ready" : degraded ? "degraded" : "ready");
         body.put("config_loaded", runtime.isReady());
         body.put("draining", state.isDraining());
+        ObjectNode storesNode = body.putObject("stores");
+        stores.forEach((name, status) -> storesNode.put(name, status.label()));
         return Responses.full(ready ? 200 : 503, "application/json", Json.bytes(body));
     }
 }
