@@ -6,23 +6,27 @@
 #   bench/load.sh [--duration 10] [--rates "500 1000 2000"] [--conns 64] [--rounds 2] [--stream]
 #                 [--config bench/bench.yaml | bench/bench-proxy.yaml | bench/bench-io-uring.yaml]
 #   bench/load.sh --ttft [--trickle-ms 10] [--rates "100 200 500"] [--warmup 10]
+#   bench/load.sh --baseline-jar /tmp/gateway-before.jar ...   # A/B: another build of the gateway side by side
 #
 # --ttft: streamed requests to an upstream that spaces its 24 SSE events --trickle-ms apart (a model
 # generating tokens), at fixed rates, through StreamProbe, after --warmup seconds of each target at the
 # highest rate: added time to first chunk and to the last.
+# --baseline-jar: a second gateway from that jar (same config, port 18089) joins the run as target
+# "baseline", so a change is measured against the build before it in the same interleaved rounds.
 # Also reports CPU time per request of each proxy at saturation (from /proc, user + system).
 #
 # Needs: wrk and nginx (apt-get install wrk nginx), the built jars (./mvnw -q package -DskipTests).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-duration=10; rates=""; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml; ttft=0; trickle=10
+duration=10; rates=""; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml; ttft=0; trickle=10; baseline=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2;; --rates) rates="$2"; shift 2;; --conns) conns="$2"; shift 2;;
     --rounds) rounds="$2"; shift 2;; --warmup) warmup="$2"; shift 2;; --stream) stream=1; shift;;
     --config) config="$2"; shift 2;;
     --ttft) ttft=1; stream=1; shift;; --trickle-ms) trickle="$2"; shift 2;;
+    --baseline-jar) baseline="$2"; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -63,10 +67,26 @@ url[nginx]=http://127.0.0.1:18090/v1/chat/completions;   auth[nginx]=""
 url[tollgate]=http://127.0.0.1:18088/v1/chat/completions; auth[tollgate]="tg-bench-key"
 targets=(direct nginx tollgate)
 
+if [ -n "$baseline" ]; then
+  # the same config on its own port and ledger, started after the measured gateway's startup
+  mkdir -p "$work/baseline"; rm -f "$work/baseline"/gateway.db*
+  sed "s/18088/18089/; s#/tmp/tollgate-bench/gateway.db#$work/baseline/gateway.db#" "$config" > "$work/baseline.yaml"
+  TOLLGATE_JAR="$baseline" JAVA_OPTS="${JAVA_OPTS:-}" TOLLGATE_DATA="$work/baseline" bin/tollgate serve --config "$work/baseline.yaml" \
+    >"$work/baseline.log" 2>&1 &
+  base_pid=$!; pids+=($base_pid)
+  for i in $(seq 1 500); do
+    curl -s -o /dev/null -H 'Authorization: Bearer tg-bench-key' -H 'content-type: application/json' \
+      --data-binary @"$body" http://127.0.0.1:18089/v1/chat/completions && break; sleep 0.02
+  done
+  url[baseline]=http://127.0.0.1:18089/v1/chat/completions; auth[baseline]="tg-bench-key"
+  targets+=(baseline)
+fi
+reversed=(); for ((i = ${#targets[@]} - 1; i >= 0; i--)); do reversed+=("${targets[$i]}"); done
+
 # CPU time (clock ticks, user + system) of the processes serving a target: the mock alone for direct,
 # nginx's workers for nginx, the JVM for tollgate. Per request, it is what each proxy costs the machine.
 declare -A procs
-procs[direct]="$mock_pid"; procs[tollgate]="$gw_pid"
+procs[direct]="$mock_pid"; procs[tollgate]="$gw_pid"; procs[baseline]="${base_pid:-}"
 procs[nginx]="$(cat /tmp/tollgate-bench-nginx.pid) $(pgrep -P "$(cat /tmp/tollgate-bench-nginx.pid)" | tr '\n' ' ')"
 ticks() { local sum=0; for p in $1; do sum=$(( sum + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$sum"; }
 hz=$(getconf CLK_TCK)
@@ -94,7 +114,7 @@ if [ "$ttft" = 1 ]; then
       --auth "${auth[$t]}" --rate "$top" --duration "$warmup" --warmup 1 >/dev/null 2>&1 || true
   done
   for round in $(seq 1 "$rounds"); do
-    order=("${targets[@]}"); [ $((round % 2)) = 0 ] && order=(tollgate nginx direct)
+    order=("${targets[@]}"); [ $((round % 2)) = 0 ] && order=("${reversed[@]}")
     for rate in $rates; do for t in "${order[@]}"; do echo -e "$rate\t$t\t$(probe "$t" "$rate")" >> "$results"; done; done
   done
   echo "## Tollgate streaming latency: 24 SSE events ${trickle} ms apart, ${duration}s x ${rounds} rounds, $(nproc) cores"
@@ -122,7 +142,7 @@ for t in "${targets[@]}"; do BODY_FILE="$body" AUTH="${auth[$t]}" wrk -t1 -c"$co
 
 results="$work/results.tsv"; : > "$results"
 for round in $(seq 1 "$rounds"); do
-  order=("${targets[@]}"); [ $((round % 2)) = 0 ] && order=(tollgate nginx direct)
+  order=("${targets[@]}"); [ $((round % 2)) = 0 ] && order=("${reversed[@]}")
   for mode in sat $rates; do
     for t in "${order[@]}"; do
       if [ "$mode" = sat ]; then line=$(run "$t" "$conns" 0); else line=$(run "$t" "$conns" "$mode"); fi
