@@ -11,7 +11,7 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
                             Map<String, ModelConfig> models, Map<String, PriceConfig> pricing,
                             Map<String, TeamConfig> teams, List<KeyConfig> keys, CacheConfig cache,
                             PromptsConfig prompts, StateConfig state, AlertsConfig alerts,
-                            Map<String, FilterSettings> filters) {
+                            Map<String, FilterSettings> filters, List<GuardrailConfig> guardrails) {
 
     public GatewayConfig {
         server = Defaults.or(server, ServerConfig.DEFAULT);
@@ -26,6 +26,7 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
         state = Defaults.or(state, StateConfig.DEFAULT);
         alerts = Defaults.or(alerts, AlertsConfig.DEFAULT);
         filters = Defaults.map(filters);
+        guardrails = Defaults.list(guardrails);
         for (var e : models.entrySet()) {
             for (int i = 0; i < e.getValue().targets().size(); i++) {
                 String p = e.getValue().targets().get(i).provider();
@@ -60,6 +61,19 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
                         "'" + embed + "' (expected: another alias of models: that serves /v1/embeddings: " + models.keySet() + ")");
             }
         }
+        java.util.Set<String> guardrailNames = new java.util.HashSet<>();
+        for (int i = 0; i < guardrails.size(); i++) {
+            GuardrailConfig g = guardrails.get(i);
+            if (!guardrailNames.add(g.name())) {
+                throw new ConfigException("guardrails[" + i + "].name", "'" + g.name() + "' (expected: unique; another guardrail has this name)");
+            }
+            for (int j = 0; j < g.models().size(); j++) {
+                if (!models.containsKey(g.models().get(j))) {
+                    throw new ConfigException("guardrails[" + i + "].models[" + j + "]",
+                            "unknown alias '" + g.models().get(j) + "' (expected one of " + models.keySet() + ")");
+                }
+            }
+        }
         for (KeyConfig k : keys) {
             if (k.team() != null && !teams.containsKey(k.team())) {
                 throw new ConfigException("keys." + k.id() + ".team", "unknown team '" + k.team() + "' (expected one of " + teams.keySet() + ")");
@@ -67,8 +81,17 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
         }
     }
 
+    /** Without guardrails (the shape before they existed). */
+    public GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, ProviderConfig> providers,
+                         Map<String, ModelConfig> models, Map<String, PriceConfig> pricing,
+                         Map<String, TeamConfig> teams, List<KeyConfig> keys, CacheConfig cache,
+                         PromptsConfig prompts, StateConfig state, AlertsConfig alerts,
+                         Map<String, FilterSettings> filters) {
+        this(server, auth, providers, models, pricing, teams, keys, cache, prompts, state, alerts, filters, null);
+    }
+
     /** An empty config: every default, no providers. */
     public static GatewayConfig empty() {
-        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -60,7 +60,8 @@ public interface Exchange {
 
     /**
      * Ends the request now with {@code error}, from a response hook that must stop an answer in
-     * flight (a stream crossing its cost cap). The chain fails the response (an SSE error event
+     * flight (a stream crossing its cost cap, from {@code onChunk}; an answer an output guardrail
+     * refuses, from {@code onResponse}). The chain fails the response (an SSE error event
      * once a stream has started; hooks hear {@code onComplete} with the error) and then runs the
      * {@link #onCancel} actions so the router cancels its upstream call; from then on
      * {@link #isCancelled()} is true (work should stop) although the client is still connected and

@@ -241,6 +241,9 @@ public final class FilterChain {
                 return;
             }
             onResponseHooks(response);
+            if (done) {
+                return; // a hook aborted the answer (an output guardrail): the client got the error instead
+            }
             client.unary(response);
             complete(Completion.SUCCESS);
         }
@@ -251,19 +254,27 @@ public final class FilterChain {
                 return;
             }
             onResponseHooks(head);
+            if (done) {
+                return;
+            }
             client.streamStart(head);
         }
 
-        /** Every hook sees the head (and a unary body) before the client does, innermost first. */
+        /**
+         * Every hook sees the head (and a unary body) before the client does, innermost first. A hook
+         * may {@link Exchange#abort} here; the hooks after it then only hear {@code onComplete}.
+         */
         private void onResponseHooks(GatewayResponse response) {
-            for (int i = hookCount - 1; i >= 0; i--) {
+            for (int i = hookCount - 1; i >= 0 && !done; i--) {
                 try {
                     hooks[i].onResponse(ex, response);
                 } catch (RuntimeException e) {
                     logHookError(e);
                 }
             }
-            ex.record().status(response.status());
+            if (!done) {
+                ex.record().status(response.status());
+            }
         }
 
         @Override

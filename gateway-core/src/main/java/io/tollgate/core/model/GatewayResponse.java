@@ -14,7 +14,7 @@ public final class GatewayResponse {
 
     private final int status;
     private final MutableHeaders headers;
-    private final byte @Nullable [] body;
+    private byte @Nullable [] body;
     private final boolean streaming;
     private final @Nullable TokenUsage usage;
     private @Nullable JsonNode json;
@@ -62,6 +62,19 @@ public final class GatewayResponse {
             throw new IllegalStateException("a streamed response has no body");
         }
         return body;
+    }
+
+    /**
+     * Replaces a unary body with {@code newJson} (a guardrail redacting an answer): hooks that run
+     * after this one and the client see the new body. Pass a tree of your own, not {@link #json()}
+     * edited in place, which may be shared (a cache entry's).
+     */
+    public void body(JsonNode newJson) {
+        if (streaming) {
+            throw new IllegalStateException("a streamed response has no body");
+        }
+        body = Json.bytes(newJson);
+        json = newJson;
     }
 
     public @Nullable TokenUsage usage() {

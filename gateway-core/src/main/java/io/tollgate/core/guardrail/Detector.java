@@ -1,0 +1,144 @@
+package io.tollgate.core.guardrail;
+
+import io.tollgate.core.config.GuardrailConfig;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finds one kind of sensitive text: a pattern compiled once per config version, plus an optional
+ * check on each candidate (Luhn for card numbers, a digit count for phone numbers) that the pattern
+ * alone cannot express.
+ *
+ * <p>The built-in patterns start with a look-behind that refuses to begin inside a run of the same
+ * characters, so a scan stays linear in the text even on long inputs with no match.
+ */
+public final class Detector {
+
+    private final String name;
+    private final Pattern pattern;
+    private final @Nullable Check check;
+    private final String replacement;
+
+    @FunctionalInterface
+    interface Check {
+        boolean accepts(CharSequence candidate);
+    }
+
+    private Detector(String name, Pattern pattern, @Nullable Check check) {
+        this.name = name;
+        this.pattern = pattern;
+        this.check = check;
+        this.replacement = "[REDACTED:" + name + "]";
+    }
+
+    /**
+     * The detector for one {@code match:} entry: a built-in name or {@code regex:<java regex>}.
+     * The config record has validated it already, so an unknown name here is a bug.
+     */
+    public static Detector of(String spec) {
+        if (spec.startsWith(GuardrailConfig.REGEX)) {
+            return new Detector("regex", Pattern.compile(spec.substring(GuardrailConfig.REGEX.length())), null);
+        }
+        return switch (spec) {
+            case "email" -> new Detector(spec, Pattern.compile(
+                    "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}(?![A-Za-z0-9-])"), null);
+            // +<country> then 7-14 more digits in groups, or the US shapes (555) 123-4567 / 555-123-4567 / 555.123.4567;
+            // separators are required, so plain integers, years and ids never match
+            case "phone" -> new Detector(spec, Pattern.compile(
+                    "(?<![\\w+.-])(?:\\+\\d{1,3}[ .-]?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{1,4}(?:[ .-]?\\d{1,4}){1,4}"
+                            + "|(?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?|\\d{3}[ .-])\\d{3}[ .-]\\d{4})(?![\\w-]|\\.\\d)"),
+                    Detector::phoneDigits);
+            // 13-19 digits, optionally grouped by spaces or dashes, Luhn-valid
+            case "credit-card" -> new Detector(spec, Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d])"), Detector::luhn);
+            // dashes required; the never-issued area and group numbers (000, 666, 9xx, 00, 0000) are excluded
+            case "us-ssn" -> new Detector(spec, Pattern.compile(
+                    "(?<![\\d-])(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}(?![\\d-])"), null);
+            // four octets 0-255, not part of a longer dotted number (a version such as 1.2.3.4.5)
+            case "ipv4" -> new Detector(spec, Pattern.compile(
+                    "(?<![\\d.])(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?!\\.?\\d)"), null);
+            case "aws-access-key" -> new Detector(spec, Pattern.compile(
+                    "(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])"), null);
+            // the PEM header, and the whole block through its END line when it is there
+            case "private-key" -> new Detector(spec, Pattern.compile(
+                    "-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----(?:[\\s\\S]*?-----END \\1PRIVATE KEY-----)?"), null);
+            default -> throw new IllegalArgumentException("unknown detector: " + spec);
+        };
+    }
+
+    /** The detector's name: a built-in's own, or {@code regex}. Safe for logs and labels: never the matched text. */
+    public String name() {
+        return name;
+    }
+
+    /** True when {@code text} holds at least one match. */
+    public boolean find(CharSequence text) {
+        Matcher m = pattern.matcher(text);
+        while (m.find()) {
+            if (check == null || check.accepts(text.subSequence(m.start(), m.end()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code text} with every match replaced by {@code [REDACTED:<name>]}; the same instance when nothing matched. */
+    public String redact(String text) {
+        Matcher m = pattern.matcher(text);
+        StringBuilder out = null;
+        int copied = 0;
+        while (m.find()) {
+            if (check != null && !check.accepts(text.subSequence(m.start(), m.end()))) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(text.length());
+            }
+            out.append(text, copied, m.start()).append(replacement);
+            copied = m.end();
+        }
+        if (out == null) {
+            return text;
+        }
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    /** The Luhn checksum over the digits of {@code candidate} (separators skipped). */
+    static boolean luhn(CharSequence candidate) {
+        int sum = 0;
+        boolean twice = false;
+        for (int i = candidate.length() - 1; i >= 0; i--) {
+            char c = candidate.charAt(i);
+            if (c < '0' || c > '9') {
+                continue;
+            }
+            int d = c - '0';
+            if (twice) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+            twice = !twice;
+        }
+        return sum % 10 == 0;
+    }
+
+    /** E.164 allows at most 15 digits; fewer than 10 is a short code or an extension, not a phone number worth hiding. */
+    private static boolean phoneDigits(CharSequence candidate) {
+        int digits = 0;
+        for (int i = 0; i < candidate.length(); i++) {
+            char c = candidate.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+            }
+        }
+        return digits >= 10 && digits <= 15;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,211 @@
+package io.tollgate.core.guardrail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.core.filter.Exchange;
+import io.tollgate.core.filter.FilterDecision;
+import io.tollgate.core.filter.GatewayFilter;
+import io.tollgate.core.filter.ResponseHook;
+import io.tollgate.core.guardrail.Guardrail.Result;
+import io.tollgate.core.guardrail.Guardrail.Stage;
+import io.tollgate.core.model.Completion;
+import io.tollgate.core.model.GatewayRequest;
+import io.tollgate.core.model.GatewayResponse;
+import io.tollgate.core.model.StreamChunk;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Content guardrails (SPEC §4 {@code guardrail_blocked}): checks what a model reads before the
+ * upstream call and what it writes on the way back, with the built-in detectors or custom regexes.
+ *
+ * <p>Input: a {@code block} guardrail that matches rejects the request (the upstream is never
+ * called); a {@code redact} one rewrites the body, so the upstream receives the redacted text.
+ * Output: a unary answer is checked whole; a {@code block} match turns it into a 400 (the upstream's
+ * usage is still metered: the metering hook has seen the answer by then), a {@code redact} match
+ * rewrites it. A streamed answer passes chunk by chunk and is checked as it grows (a sliding
+ * window of {@link #WINDOW} characters plus the new text); a match from any output guardrail
+ * ends the stream with the SSE error event, since text already sent cannot be taken back or
+ * rewritten consistently across chunks.
+ *
+ * <p>Block guardrails run before redact ones, each group in config order. Nothing matched ever
+ * reaches a log, a metric or an error message.
+ */
+final class GuardrailFilter implements GatewayFilter {
+
+    /** Characters of earlier stream text kept, per choice, so a match split across chunks is found. */
+    static final int WINDOW = 512;
+
+    /** The guardrails that apply to one alias, per stage, blocks first. */
+    private record Plan(Guardrail[] input, Guardrail[] output) {}
+
+    private final Map<String, Plan> byAlias = new HashMap<>();
+    /** For an alias the config does not list (only when model-access is switched off): the unscoped guardrails. */
+    private final Plan unlisted;
+
+    GuardrailFilter(List<Guardrail> guardrails, Collection<String> aliases) {
+        List<Guardrail> ordered = new ArrayList<>(guardrails.size());
+        guardrails.stream().filter(Guardrail::blocks).forEach(ordered::add);
+        guardrails.stream().filter(g -> !g.blocks()).forEach(ordered::add);
+        for (String alias : aliases) {
+            byAlias.put(alias, plan(ordered, alias));
+        }
+        unlisted = plan(ordered, "");
+    }
+
+    /** An alias no guardrail names (such as "" for unlisted ones) gets the unscoped guardrails only. */
+    private static Plan plan(List<Guardrail> ordered, String alias) {
+        return new Plan(ordered.stream().filter(g -> g.checks(Stage.INPUT, alias)).toArray(Guardrail[]::new),
+                ordered.stream().filter(g -> g.checks(Stage.OUTPUT, alias)).toArray(Guardrail[]::new));
+    }
+
+    @Override
+    public CompletionStage<FilterDecision> onRequest(Exchange ex) {
+        Plan plan = byAlias.getOrDefault(ex.request().model(), unlisted);
+        for (Guardrail g : plan.input()) {
+            if (g.blocks()) {
+                if (inputMatches(g, ex.request())) {
+                    g.count(Stage.INPUT, Result.BLOCKED);
+                    return FilterDecision.reject(g.error(Stage.INPUT));
+                }
+                g.count(Stage.INPUT, Result.PASS);
+            } else {
+                g.count(Stage.INPUT, redactInput(g, ex.request()) ? Result.REDACTED : Result.PASS);
+            }
+        }
+        return plan.output().length == 0 ? FilterDecision.proceed() : FilterDecision.proceed(new OutputHook(plan.output()));
+    }
+
+    private static boolean inputMatches(Guardrail g, GatewayRequest request) {
+        boolean[] found = {false};
+        GuardrailTexts.request(request.api(), request.json(), text -> {
+            if (!found[0] && g.matches(text)) {
+                found[0] = true;
+            }
+            return text;
+        }, () -> {});
+        return found[0];
+    }
+
+    /** Rewrites the body in place; marks it edited (so it is re-serialized for the upstream) only when something matched. */
+    private static boolean redactInput(Guardrail g, GatewayRequest request) {
+        boolean[] changed = {false};
+        GuardrailTexts.request(request.api(), request.json(), g::redact, () -> {
+            request.edit();
+            changed[0] = true;
+        });
+        return changed[0];
+    }
+
+    /** The output stage of one request. */
+    private static final class OutputHook implements ResponseHook {
+
+        private final Guardrail[] guardrails;
+        private boolean streaming;
+        private boolean stopped;
+        /** Recent text of choice 0 (nearly every stream), and of further choices when {@code n > 1}. */
+        private final StringBuilder tail = new StringBuilder();
+        private @Nullable Map<Integer, StringBuilder> otherTails;
+        private @Nullable Guardrail hit;
+
+        OutputHook(Guardrail[] guardrails) {
+            this.guardrails = guardrails;
+        }
+
+        @Override
+        public void onResponse(Exchange ex, GatewayResponse response) {
+            if (response.isStreaming()) {
+                streaming = true;
+                return;
+            }
+            JsonNode original = response.json();
+            JsonNode current = original;
+            for (Guardrail g : guardrails) {
+                if (g.blocks()) {
+                    if (answerMatches(g, current)) {
+                        block(ex, g);
+                        return;
+                    }
+                    g.count(Stage.OUTPUT, Result.PASS);
+                    continue;
+                }
+                if (!answerMatches(g, current)) {
+                    g.count(Stage.OUTPUT, Result.PASS);
+                    continue;
+                }
+                if (current == original) {
+                    current = original.deepCopy(); // the parsed answer may be a cache entry's: never edit it in place
+                }
+                GuardrailTexts.answer(current, g::redact, () -> {});
+                g.count(Stage.OUTPUT, Result.REDACTED);
+            }
+            if (current != original) {
+                response.body(current);
+            }
+        }
+
+        @Override
+        public @Nullable StreamChunk onChunk(Exchange ex, StreamChunk chunk) {
+            if (stopped || chunk.isUsageOnly()) {
+                return chunk;
+            }
+            GuardrailTexts.delta(chunk.json(), this::check);
+            if (hit != null) {
+                block(ex, hit);
+                return null; // the chunk that completed the match is not sent
+            }
+            return chunk;
+        }
+
+        /** Appends a piece of streamed text to its choice's window and checks the window. */
+        private void check(int index, String text) {
+            if (hit != null) {
+                return;
+            }
+            StringBuilder window = index == 0 ? tail
+                    : (otherTails == null ? otherTails = new HashMap<>() : otherTails).computeIfAbsent(index, i -> new StringBuilder());
+            window.append(text);
+            for (Guardrail g : guardrails) {
+                if (g.matches(window)) {
+                    // redact guardrails too: text already sent cannot be rewritten, so the stream stops
+                    hit = g;
+                    return;
+                }
+            }
+            if (window.length() > WINDOW) {
+                window.delete(0, window.length() - WINDOW);
+            }
+        }
+
+        @Override
+        public void onComplete(Exchange ex, Completion completion) {
+            if (!streaming || stopped) {
+                return;
+            }
+            for (Guardrail g : guardrails) {
+                g.count(Stage.OUTPUT, Result.PASS);
+            }
+        }
+
+        private void block(Exchange ex, Guardrail g) {
+            stopped = true;
+            g.count(Stage.OUTPUT, Result.BLOCKED);
+            ex.abort(g.error(Stage.OUTPUT));
+        }
+    }
+
+    private static boolean answerMatches(Guardrail g, JsonNode answer) {
+        boolean[] found = {false};
+        GuardrailTexts.answer(answer, text -> {
+            if (!found[0] && g.matches(text)) {
+                found[0] = true;
+            }
+            return text;
+        }, () -> {});
+        return found[0];
+    }
+}
