@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -81,13 +83,20 @@ final class GuardrailFilter implements GatewayFilter {
     }
 
     private static boolean inputMatches(Guardrail g, GatewayRequest request) {
+        return matchesAny(g, read -> GuardrailTexts.request(request.api(), request.json(), read, () -> {}));
+    }
+
+    private static boolean answerMatches(Guardrail g, JsonNode answer) {
+        return matchesAny(g, read -> GuardrailTexts.answer(answer, read, () -> {}));
+    }
+
+    /** True when {@code g} matches a text that {@code walk} hands out; the walk only reads (each text comes back unchanged). */
+    private static boolean matchesAny(Guardrail g, Consumer<UnaryOperator<String>> walk) {
         boolean[] found = {false};
-        GuardrailTexts.request(request.api(), request.json(), text -> {
-            if (!found[0] && g.matches(text)) {
-                found[0] = true;
-            }
+        walk.accept(text -> {
+            found[0] = found[0] || g.matches(text);
             return text;
-        }, () -> {});
+        });
         return found[0];
     }
 
@@ -196,16 +205,5 @@ final class GuardrailFilter implements GatewayFilter {
             g.count(Stage.OUTPUT, Result.BLOCKED);
             ex.abort(g.error(Stage.OUTPUT));
         }
-    }
-
-    private static boolean answerMatches(Guardrail g, JsonNode answer) {
-        boolean[] found = {false};
-        GuardrailTexts.answer(answer, text -> {
-            if (!found[0] && g.matches(text)) {
-                found[0] = true;
-            }
-            return text;
-        }, () -> {});
-        return found[0];
     }
 }
