@@ -84,6 +84,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final Map<ApiKind, ClientCodec> codecs = new EnumMap<>(ApiKind.class);
     private @Nullable UpstreamTransport transport;
     private volatile @Nullable Snapshot current;
+    private volatile @Nullable StoreHealth storeHealth;
 
     public GatewayRuntime(TerminalFactory terminalFactory) {
         this(terminalFactory, Clock.systemUTC());
@@ -127,14 +128,19 @@ public final class GatewayRuntime implements AutoCloseable {
                 services, io.tollgate.server.api.ModelsApi.terminal(config, io.tollgate.core.routing.Routes.of(config, services)), List.of());
         requestMeters.knownAliases(config.models().keySet());
         Snapshot snapshot = new Snapshot(config, chain, authOnly, chain.only(GatewayClient.INTERNAL_FILTERS));
+        if (storeHealth == null) { // once the first chain has opened the stores, so the first probe sees them
+            storeHealth = services.shared(StoreHealth.class, () -> new StoreHealth(services));
+        }
         current = snapshot;
-        storeHealth(); // once the first chain has opened the stores, so the first probe sees them
         return snapshot;
     }
 
-    /** The background probe of the ledger database and Redis that readiness reports. */
+    /**
+     * The background probe of the ledger database and Redis that readiness reports; set before the first
+     * config is current, so it is there whenever {@link #isReady()} is true. Read from event loops without a lock.
+     */
     public StoreHealth storeHealth() {
-        return services.shared(StoreHealth.class, () -> new StoreHealth(services));
+        return Objects.requireNonNull(storeHealth, "no config applied yet");
     }
 
     public Snapshot current() {

@@ -34,8 +34,9 @@ public final class OpsApi {
      * the load balancer: a shared database's outage must not take every replica out while they can serve.
      */
     private static FullHttpResponse ready(GatewayRuntime runtime, ServerState state) {
-        Map<String, StoreHealth.Status> stores = runtime.isReady() ? runtime.storeHealth().statuses() : Map.of();
-        boolean storeBlocks = runtime.isReady() && runtime.storeHealth().redisUnreachable()
+        StoreHealth health = runtime.isReady() ? runtime.storeHealth() : null;
+        Map<String, StoreHealth.Status> stores = health == null ? Map.of() : health.statuses();
+        boolean storeBlocks = health != null && health.redisUnreachable()
                 && runtime.current().config().state().onRedisError() == StateConfig.FailMode.CLOSED;
         boolean ready = runtime.isReady() && !state.isDraining() && !storeBlocks;
         boolean degraded = stores.containsValue(StoreHealth.Status.UNREACHABLE);
