@@ -26,8 +26,11 @@ import java.util.Set;
  */
 public final class CacheKey {
 
-    /** Delivery and attribution only: the same answer whatever they say. */
-    static final Set<String> IGNORED = Set.of("user", "stream", "stream_options", "metadata", "prompt");
+    /**
+     * Delivery and attribution only: the same answer whatever they say. Not {@code prompt}: a reference the
+     * prompt filter has not rendered yet (the cache ordered before it) changes the answer with its variables.
+     */
+    static final Set<String> IGNORED = Set.of("user", "stream", "stream_options", "metadata");
 
     private CacheKey() {}
 

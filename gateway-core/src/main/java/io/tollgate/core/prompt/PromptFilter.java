@@ -32,7 +32,7 @@ final class PromptFilter implements GatewayFilter {
 
     @Override
     public CompletionStage<FilterDecision> onRequest(Exchange ex) {
-        JsonNode body = ex.request().json().get("prompt");
+        JsonNode body = vendorOwnsPromptField(ex.api()) ? null : ex.request().json().get("prompt");
         String header = ex.requestHeaders().get(PromptReference.HEADER);
         if (body == null && header == null) {
             return FilterDecision.proceed();
@@ -40,7 +40,8 @@ final class PromptFilter implements GatewayFilter {
         try {
             if (ex.api() != ApiKind.CHAT_COMPLETIONS && ex.api() != ApiKind.MESSAGES) {
                 throw new GatewayException(GatewayError.invalidRequest(
-                        "Prompt references work on /v1/chat/completions and /v1/messages only.", "prompt"));
+                        "Prompt references work on /v1/chat/completions and /v1/messages only.",
+                        body != null ? "prompt" : PromptReference.HEADER));
             }
             PromptReference ref = PromptReference.from(body, header);
             if (ref == null) {
@@ -58,6 +59,15 @@ final class PromptFilter implements GatewayFilter {
         } catch (GatewayException e) {
             return FilterDecision.reject(e.error());
         }
+    }
+
+    /**
+     * Where the vendor's own request schema has a {@code prompt} field, it is theirs and passes through:
+     * the text of {@code /v1/completions}, OpenAI's stored-prompt object on {@code /v1/responses}.
+     * Only the header can name a gateway prompt there, and is refused.
+     */
+    private static boolean vendorOwnsPromptField(ApiKind api) {
+        return api == ApiKind.COMPLETIONS || api == ApiKind.RESPONSES;
     }
 
     private PromptVersion resolve(PromptReference ref, String stickyKey) {

@@ -153,8 +153,31 @@ class PromptFilterTest {
 
     @Test
     void rejectsPromptOnEmbeddings() {
-        DefaultExchange ex = exchange(ApiKind.EMBEDDINGS, "{\"input\":\"x\",\"prompt\":{\"id\":\"support-bot\"}}");
-        assertThat(TestExchange.decide(filter, ex)).isInstanceOf(FilterDecision.Reject.class);
+        assertRejected(exchange(ApiKind.EMBEDDINGS, "{\"input\":\"x\",\"prompt\":{\"id\":\"support-bot\"}}"),
+                "prompt", "/v1/chat/completions and /v1/messages only");
+    }
+
+    @Test
+    void thePromptFieldOfCompletionsAndResponsesIsTheVendorsAndPassesUntouched() {
+        DefaultExchange completion = exchange(ApiKind.COMPLETIONS, "{\"model\":\"chat\",\"prompt\":\"Say this is a test\"}");
+        assertThat(TestExchange.decide(filter, completion)).isInstanceOf(FilterDecision.Proceed.class);
+        assertThat(completion.request().json().get("prompt").asText()).isEqualTo("Say this is a test");
+        assertThat(completion.responseHeaders().get("x-gateway-prompt")).isNull();
+
+        // OpenAI's stored prompt on the Responses API: the same shape as ours, but an id the vendor knows
+        DefaultExchange stored = exchange(ApiKind.RESPONSES, """
+                {"model":"chat","prompt":{"id":"pmpt_abc123","version":"2","variables":{"city":"Paris"}}}""");
+        assertThat(TestExchange.decide(filter, stored)).isInstanceOf(FilterDecision.Proceed.class);
+        assertThat(stored.request().json().get("prompt")).hasToString("{\"id\":\"pmpt_abc123\",\"version\":\"2\",\"variables\":{\"city\":\"Paris\"}}");
+        assertThat(stored.record().promptId()).isNull();
+    }
+
+    @Test
+    void theHeaderOnAnApiWithoutGatewayPromptsIs400NamingIt() {
+        assertRejected(exchange(ApiKind.RESPONSES, "{\"model\":\"chat\",\"input\":\"hi\"}", "x-gateway-prompt", "support-bot@1"),
+                "x-gateway-prompt", "/v1/chat/completions and /v1/messages only");
+        assertRejected(exchange(ApiKind.COMPLETIONS, "{\"model\":\"chat\",\"prompt\":\"hi\"}", "x-gateway-prompt", "support-bot@1"),
+                "x-gateway-prompt", "/v1/chat/completions and /v1/messages only");
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -29,6 +31,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
     private final String yaml;
     private @Nullable Supplier<String> upstream;
+    private Function<String, @Nullable String> env = System::getenv;
     private @Nullable GatewayServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -45,10 +48,16 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         return this;
     }
 
+    /** The environment that {@code ${VAR}} references in the config read (default: the process's). */
+    public GatewayExtension env(Map<String, String> variables) {
+        this.env = variables::get;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         String text = upstream == null ? yaml : yaml.replace("@UPSTREAM@", upstream.get());
-        ConfigLoader.LoadResult result = ConfigLoader.parse(text, "test.yaml");
+        ConfigLoader.LoadResult result = ConfigLoader.parse(text, "test.yaml", env);
         if (!result.isValid()) {
             throw new IllegalArgumentException("test config is invalid: " + result.problems());
         }
