@@ -12,6 +12,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -121,6 +124,44 @@ class BadInputIT {
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(Json.MAPPER.readTree(wrong.body()).path("error").path("code").asText()).isEqualTo("invalid_api_key");
         assertThat(wrong.body()).doesNotContain("tg-wrong");
+    }
+
+    @Test
+    void aCallerWithoutAValidKeyGets401BeforeAnyVerdictOnItsBody() throws Exception {
+        for (String auth : new String[] {null, "Bearer tg-wrong"}) {
+            HttpRequest.Builder malformed = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"model\":"));
+            HttpRequest.Builder wrongType = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+                    .header("content-type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("hi"));
+            for (HttpRequest.Builder request : List.of(malformed, wrongType)) {
+                if (auth != null) {
+                    request.header("authorization", auth);
+                }
+                HttpResponse<String> r = gateway.send(request);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+                assertThat(Json.MAPPER.readTree(r.body()).path("error").path("code").asText()).isEqualTo("invalid_api_key");
+            }
+        }
+        HttpResponse<String> anthropic = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/messages"))
+                .header("x-api-key", "tg-wrong").header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(anthropic.statusCode()).isEqualTo(401);
+        assertThat(Json.MAPPER.readTree(anthropic.body()).path("error").path("type").asText()).isEqualTo("authentication_error");
+        // with a valid key, the body's problem is the answer
+        assertThat(gateway.post("/v1/chat/completions", "{\"model\":").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void requestsRefusedBeforeTheChainAreCountedUnderModelAndProviderNone() throws Exception {
+        double before = refusedCount(400);
+        gateway.post("/v1/chat/completions", "{\"model\":");
+        gateway.post("/v1/chat/completions", "[1,2,3]");
+        assertThat(refusedCount(400)).isEqualTo(before + 2);
+    }
+
+    private static double refusedCount(int status) throws Exception {
+        Matcher m = Pattern.compile("(?m)^gateway_requests_total\\{model=\"none\",provider=\"none\",status=\"" + status + "\"} (\\S+)$")
+                .matcher(gateway.get("/metrics", null).body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test

@@ -54,6 +54,11 @@ public final class AuthFilter implements GatewayFilter {
         return FilterDecision.proceed();
     }
 
+    @Override
+    public @Nullable GatewayError checkHeaders(Headers requestHeaders) {
+        return keys == null || keys.authenticate(presentedKey(requestHeaders)) != null ? null : GatewayError.invalidApiKey();
+    }
+
     /** The bearer token, else {@code x-api-key}; null if neither. */
     static @Nullable String presentedKey(Headers headers) {
         String auth = headers.get("authorization");

@@ -7,6 +7,7 @@ import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.error.GatewayException;
 import io.tollgate.core.model.Completion;
 import io.tollgate.core.model.GatewayResponse;
+import io.tollgate.core.model.Headers;
 import io.tollgate.core.model.StreamChunk;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -93,6 +94,17 @@ public final class FilterChain {
             types.add(e.type());
         }
         return types;
+    }
+
+    /** The first filter's objection to a request refused before the chain runs; see {@link GatewayFilter#checkHeaders}. */
+    public @Nullable GatewayError checkHeaders(Headers requestHeaders) {
+        for (Entry e : entries) {
+            GatewayError objection = e.filter().checkHeaders(requestHeaders);
+            if (objection != null) {
+                return objection;
+            }
+        }
+        return null;
     }
 
     /** Runs the request. Call on {@link Exchange#eventLoop()}; answers go to {@code client}. */

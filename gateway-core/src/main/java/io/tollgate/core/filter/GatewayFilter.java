@@ -1,6 +1,9 @@
 package io.tollgate.core.filter;
 
+import io.tollgate.core.error.GatewayError;
+import io.tollgate.core.model.Headers;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One step of the chain. Shared across requests: thread-safe, no per-request fields.
@@ -15,4 +18,14 @@ import java.util.concurrent.CompletionStage;
 public interface GatewayFilter {
 
     CompletionStage<FilterDecision> onRequest(Exchange ex);
+
+    /**
+     * This filter's verdict, from the headers alone, on a request the gateway refuses before the chain
+     * runs (its body does not parse, its content type is wrong); null: no objection. The first objection
+     * replaces the refusal: authentication answers here, so a caller without a valid key gets 401 and
+     * learns nothing of the API's validation.
+     */
+    default @Nullable GatewayError checkHeaders(Headers requestHeaders) {
+        return null;
+    }
 }

@@ -67,6 +67,14 @@ public final class RequestMeters implements RequestObserver {
         return active.get();
     }
 
+    /**
+     * Counts a request to a client API refused before the chain ran (a body that does not parse, a wrong
+     * content type, too large, draining): under model and provider {@code none}, like other refusals.
+     */
+    public void refused(int status) {
+        counter(new Key("none", "none", status)).increment();
+    }
+
     @Override
     public void onComplete(Exchange ex, Completion completion) {
         active.decrementAndGet();
@@ -74,11 +82,15 @@ public final class RequestMeters implements RequestObserver {
         String model = knownAliases.contains(r.alias()) ? r.alias() : (r.alias().isEmpty() ? "none" : "unknown");
         String provider = r.provider().isEmpty() ? "none" : r.provider();
         int status = completion.outcome() == Completion.Outcome.CANCELLED ? 499 : r.status();
-        counters.computeIfAbsent(new Key(model, provider, status), k -> Counter.builder("gateway.requests")
-                .description("Requests served, by alias, provider and HTTP status (499: the client went away)")
-                .tag("model", k.model()).tag("provider", k.provider()).tag("status", Integer.toString(k.status()))
-                .register(registry)).increment();
+        counter(new Key(model, provider, status)).increment();
         duration.record(r.durationNanos(), TimeUnit.NANOSECONDS);
         overhead.record(r.overheadNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private Counter counter(Key key) {
+        return counters.computeIfAbsent(key, k -> Counter.builder("gateway.requests")
+                .description("Requests served, by alias, provider and HTTP status (499: the client went away)")
+                .tag("model", k.model()).tag("provider", k.provider()).tag("status", Integer.toString(k.status()))
+                .register(registry));
     }
 }

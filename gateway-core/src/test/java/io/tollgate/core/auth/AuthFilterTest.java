@@ -10,6 +10,7 @@ import io.tollgate.core.filter.FilterDecision;
 import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.model.GatewayRequest;
 import io.tollgate.core.model.Json;
+import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.Principal;
 import io.tollgate.core.testing.FakeTicker;
@@ -77,6 +78,15 @@ class AuthFilterTest {
         assertUnauthorized(run(AuthFilter.keys(store), request("authorization", "Bearer tg-nope")));
         assertUnauthorized(run(AuthFilter.keys(store), request("authorization", "Basic " + SEARCH_KEY)));
         assertUnauthorized(run(AuthFilter.keys(store), request("authorization", "Bearer " + SEARCH_KEY + "x")));
+    }
+
+    @Test
+    void headerCheckForRequestsRefusedBeforeTheChainObjectsOnlyToMissingOrUnknownKeys() {
+        assertThat(AuthFilter.keys(store).checkHeaders(MutableHeaders.of("authorization", "Bearer " + SEARCH_KEY))).isNull();
+        assertThat(AuthFilter.keys(store).checkHeaders(MutableHeaders.of("x-api-key", HASHED_KEY))).isNull();
+        assertThat(AuthFilter.keys(store).checkHeaders(MutableHeaders.of())).isEqualTo(GatewayError.invalidApiKey());
+        assertThat(AuthFilter.keys(store).checkHeaders(MutableHeaders.of("authorization", "Bearer tg-nope"))).isEqualTo(GatewayError.invalidApiKey());
+        assertThat(AuthFilter.open().checkHeaders(MutableHeaders.of())).isNull();
     }
 
     @Test

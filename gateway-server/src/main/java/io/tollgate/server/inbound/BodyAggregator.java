@@ -32,7 +32,9 @@ final class BodyAggregator extends HttpObjectAggregator {
         GatewayError error = GatewayError.of(ErrorCode.REQUEST_TOO_LARGE,
                 "The request body is larger than this gateway accepts (server.max-request-size = " + maxBytes + " bytes).");
         String path = oversized instanceof HttpRequest request ? new QueryStringDecoder(request.uri()).path() : "";
-        var response = GatewayHandler.errorResponse(runtime, path, new NettyHeaders(oversized.headers()), error);
+        NettyHeaders headers = new NettyHeaders(oversized.headers());
+        var response = GatewayHandler.apiFor(path) != null ? GatewayHandler.refusal(runtime, path, headers, error)
+                : GatewayHandler.errorResponse(runtime, path, headers, error);
         HttpUtil.setKeepAlive(response, false);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

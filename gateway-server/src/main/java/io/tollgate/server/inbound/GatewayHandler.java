@@ -169,20 +169,20 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (state.isDraining()) {
-            write(ctx, r, errorResponse(r, GatewayError.of(ErrorCode.SHUTTING_DOWN, "The gateway is shutting down; retry on another instance.")));
+            refuse(ctx, r, GatewayError.of(ErrorCode.SHUTTING_DOWN, "The gateway is shutting down; retry on another instance."));
             return;
         }
         String contentType = r.headers().get("content-type");
         if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
-            write(ctx, r, errorResponse(r, GatewayError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "Content-Type '" + clip(contentType) + "' is not supported (expected: application/json).")));
+            refuse(ctx, r, GatewayError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type '" + clip(contentType) + "' is not supported (expected: application/json)."));
             return;
         }
         GatewayRequest request;
         try {
             request = codec.decode(api, r.body(), r.headers());
         } catch (GatewayException e) {
-            write(ctx, r, errorResponse(r, e.error()));
+            refuse(ctx, r, e.error());
             return;
         }
         GatewayRuntime.Snapshot snapshot = runtime.current();
@@ -195,6 +195,21 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         state.requestStarted();
         runtime.requestMeters().started();
         snapshot.chain().execute(ex, sink);
+    }
+
+    /**
+     * Answers a client-API request that never reaches the chain. The chain's header checks answer first
+     * (a caller without a valid key gets 401, not a verdict on its body).
+     */
+    private void refuse(ChannelHandlerContext ctx, Request r, GatewayError error) {
+        GatewayError objection = runtime.current().chain().checkHeaders(r.headers());
+        write(ctx, r, refusal(runtime, r.path(), r.headers(), objection != null ? objection : error));
+    }
+
+    /** {@link #errorResponse} for a client-API request refused before the chain, counted in {@code gateway_requests_total}. */
+    static FullHttpResponse refusal(GatewayRuntime runtime, String path, Headers headers, GatewayError error) {
+        runtime.requestMeters().refused(error.status());
+        return errorResponse(runtime, path, headers, error);
     }
 
     private FullHttpResponse errorResponse(Request r, GatewayError error) {
