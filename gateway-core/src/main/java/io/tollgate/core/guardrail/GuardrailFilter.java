@@ -39,7 +39,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class GuardrailFilter implements GatewayFilter {
 
-    /** Characters of earlier stream text kept, per choice, so a match split across chunks is found. */
+    /**
+     * Characters of earlier stream text kept, per window (a choice's text, or one tool call's arguments),
+     * so a match split across chunks is found.
+     */
     static final int WINDOW = 512;
 
     /** The guardrails that apply to one alias, per stage, blocks first. */
@@ -116,7 +119,7 @@ final class GuardrailFilter implements GatewayFilter {
         private final Guardrail[] guardrails;
         private boolean streaming;
         private boolean stopped;
-        /** Recent text of choice 0 (nearly every stream), and of further choices when {@code n > 1}. */
+        /** Recent text of choice 0 (nearly every stream); of further choices ({@code n > 1}) and tool calls' arguments. */
         private final StringBuilder tail = new StringBuilder();
         private @Nullable Map<Integer, StringBuilder> otherTails;
         private @Nullable Guardrail hit;
@@ -170,7 +173,7 @@ final class GuardrailFilter implements GatewayFilter {
             return chunk;
         }
 
-        /** Appends a piece of streamed text to its choice's window and checks the window. */
+        /** Appends a piece of streamed text to its window and checks the window. */
         private void check(int index, String text) {
             if (hit != null) {
                 return;

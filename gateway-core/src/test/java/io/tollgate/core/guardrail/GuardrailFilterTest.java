@@ -156,6 +156,71 @@ class GuardrailFilterTest {
     }
 
     @Test
+    void toolCallArgumentsOfEarlierTurnsAreRedactedAndStayValidJson() throws Exception {
+        ObjectNode json = Json.object().put("model", "chat");
+        var messages = json.putArray("messages");
+        messages.addObject().put("role", "user").put("content", "email the report");
+        messages.addObject().put("role", "assistant").putArray("tool_calls").addObject().put("id", "call_1").put("type", "function")
+                .putObject("function").put("name", "send_mail").put("arguments", "{\"to\":\"jane.doe@example.com\",\"subject\":\"report\"}");
+        messages.addObject().put("role", "tool").put("tool_call_id", "call_1").put("content", "sent to jane.doe@example.com");
+        chain(answering("ok")).execute(TestExchange.of(GatewayRequest.of(ApiKind.CHAT_COMPLETIONS, json), MutableHeaders.of(), new FakeTicker()), new Sink());
+
+        JsonNode sent = Json.parse(upstreamBodies.getFirst());
+        JsonNode arguments = Json.MAPPER.readTree(sent.at("/messages/1/tool_calls/0/function/arguments").asText());
+        assertThat(arguments.path("to").asText()).isEqualTo("[REDACTED:email]");
+        assertThat(sent.at("/messages/2/content").asText()).isEqualTo("sent to [REDACTED:email]");
+    }
+
+    @Test
+    void aToolCallInTheAnswerIsCheckedLikeItsText() throws Exception {
+        ObjectNode withKey = completion(null);
+        ((ObjectNode) withKey.at("/choices/0/message")).putArray("tool_calls").addObject().put("id", "call_1").put("type", "function")
+                .putObject("function").put("name", "configure").put("arguments", "{\"aws_key\":\"AKIAIOSFODNN7EXAMPLE\"}");
+        Sink blocked = new Sink();
+        chain((ex, sink) -> sink.unary(GatewayResponse.json(200, withKey, usage))).execute(TestExchange.chat("chat", "set it up"), blocked);
+        assertThat(blocked.events).containsExactly("fail 400");
+        assertThat(blocked.error.message()).isEqualTo("Blocked by guardrail 'no-aws-out' (output).");
+
+        // a natively served Anthropic answer: every string of a tool_use block's input, at any depth
+        ObjectNode anthropic = Json.object().put("type", "message").put("role", "assistant");
+        anthropic.putArray("content").addObject().put("type", "tool_use").put("id", "toolu_1").put("name", "call")
+                .putObject("input").putArray("numbers").addObject().put("home", "+1 (415) 555-2671");
+        Sink redacted = new Sink();
+        chain((ex, sink) -> sink.unary(GatewayResponse.json(200, anthropic, usage))).execute(TestExchange.chat("chat", "call home"), redacted);
+        assertThat(redacted.events).containsExactly("unary 200");
+        assertThat(Json.parse(redacted.response.body()).at("/content/0/input/numbers/0/home").asText()).isEqualTo("[REDACTED:phone]");
+    }
+
+    @Test
+    void streamedToolCallArgumentsAreCheckedAcrossChunksInTheirOwnWindow() throws Exception {
+        Terminal upstream = (ex, sink) -> {
+            sink.streamStart(GatewayResponse.streaming(200, MutableHeaders.of("content-type", "text/event-stream")));
+            sink.chunk(delta("AKIAIOSF")); // the text's window: not joined with the call's arguments below
+            sink.chunk(toolDelta("{\"key\":\"ODNN7EXAMPLE\",\"other\":\"AKIAIOS"));
+            sink.chunk(toolDelta("FODNN7EXAMPLE\"}"));
+            sink.streamEnd();
+        };
+        Sink client = new Sink();
+        chain(upstream).execute(TestExchange.chat("chat", "hi"), client);
+
+        assertThat(client.events).containsExactly("start", "chunk", "chunk", "fail 400");
+        assertThat(client.error.message()).isEqualTo("Blocked by guardrail 'no-aws-out' (output).");
+
+        ObjectNode anthropicDelta = Json.object().put("type", "content_block_delta").put("index", 1);
+        anthropicDelta.putObject("delta").put("type", "input_json_delta").put("partial_json", "{\"phone\":\"415-555-2671\"}");
+        List<String> windows = new ArrayList<>();
+        GuardrailTexts.delta(anthropicDelta, (index, text) -> windows.add(index + ":" + text));
+        assertThat(windows).containsExactly(GuardrailTexts.toolWindow(0, 1) + ":{\"phone\":\"415-555-2671\"}");
+    }
+
+    private static StreamChunk toolDelta(String arguments) {
+        ObjectNode chunk = Json.object().put("object", "chat.completion.chunk");
+        chunk.putArray("choices").addObject().put("index", 0).putObject("delta").putArray("tool_calls").addObject()
+                .put("index", 0).putObject("function").put("arguments", arguments);
+        return StreamChunk.of(Json.bytes(chunk));
+    }
+
+    @Test
     void aGuardrailScopedToAnAliasLeavesOtherAliasesAlone() throws Exception {
         Sink onOther = new Sink();
         chain(answering("ok")).execute(TestExchange.chat("other", "this is Forbidden talk"), onOther);
