@@ -1,5 +1,6 @@
 package io.tollgate.server;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -8,7 +9,9 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import io.tollgate.core.accesslog.AccessLog;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tollgate's logging: one line per event on stdout, {@code io.tollgate} at {@code TOLLGATE_LOG_LEVEL}
@@ -40,7 +43,43 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         root.setLevel(Level.INFO);
         root.addAppender(stdout);
         context.getLogger("io.tollgate").setLevel(Level.toLevel(System.getenv("TOLLGATE_LOG_LEVEL"), Level.INFO));
+        accessLog(context);
         LIBRARIES.forEach((name, level) -> context.getLogger(name).setLevel(level));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Stops logging at exit, after writing out what the asynchronous appenders still hold. */
+    static void stop() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
+    }
+
+    /**
+     * {@code server.access-log} lines: the bare JSON on stdout, through an asynchronous appender that
+     * drops lines when its queue is full rather than hold up an event loop behind a slow stdout.
+     */
+    private static void accessLog(LoggerContext context) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%msg%n");
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> stdout = new ConsoleAppender<>();
+        stdout.setContext(context);
+        stdout.setName("ACCESS_STDOUT");
+        stdout.setEncoder(encoder);
+        stdout.start();
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName("ACCESS");
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0); // keep every level until the queue is full
+        async.setNeverBlock(true);
+        async.addAppender(stdout);
+        async.start();
+        Logger access = context.getLogger(AccessLog.LOGGER_NAME);
+        access.setAdditive(false);
+        access.setLevel(Level.INFO);
+        access.addAppender(async);
     }
 }

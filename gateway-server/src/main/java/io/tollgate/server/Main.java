@@ -127,6 +127,7 @@ public final class Main {
             reloader.close();
             server.close();
             Tokenizers.awaitIdle(Duration.ofSeconds(5));
+            LogConfigurator.stop(); // writes out the access log's queued lines
         }, "tollgate-shutdown"));
         server.awaitTermination();   // until SIGTERM/SIGINT runs the hook above
         return 0;
@@ -135,7 +136,7 @@ public final class Main {
     /** Applies a reloaded config; a config the runtime cannot build leaves the old one serving. */
     private static void apply(GatewayRuntime runtime, GatewayConfig next) {
         GatewayConfig previous = runtime.current().config();
-        if (!previous.server().equals(next.server())) {
+        if (previous.server().needsRestartFor(next.server())) {
             log.warn("server: changes to the server section (host, port, sizes, threads) take effect after a restart");
         }
         runtime.apply(next);
@@ -149,7 +150,7 @@ public final class Main {
         }
         var s = c.server();
         var server = new io.tollgate.core.config.ServerConfig(host != null ? host : s.host(), port != null ? Integer.valueOf(port) : s.port(),
-                s.maxRequestSize(), s.shutdownGrace(), s.idleTimeout(), s.ioThreads(), s.managementPort(), s.transport());
+                s.maxRequestSize(), s.shutdownGrace(), s.idleTimeout(), s.ioThreads(), s.managementPort(), s.transport(), s.accessLog());
         return new GatewayConfig(server, c.auth(), c.providers(), c.models(), c.pricing(), c.teams(), c.keys(), c.cache(), c.prompts(),
                 c.state(), c.alerts(), c.filters(), c.guardrails());
     }

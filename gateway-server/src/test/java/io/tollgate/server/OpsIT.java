@@ -3,6 +3,11 @@ package io.tollgate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.core.accesslog.AccessLog;
 import io.tollgate.core.model.Json;
 import io.tollgate.server.testing.GatewayExtension;
 import java.io.File;
@@ -15,13 +20,14 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /** Health, metrics and the admin API's guard: what operators and Prometheus rely on. */
 class OpsIT {
 
     @RegisterExtension
     static final GatewayExtension gateway = GatewayExtension.withConfig("""
-            server: { port: 0 }
+            server: { port: 0, access-log: true }
             auth: { mode: keys, admin-key: "admin-test-key" }
             providers: { mock: { type: mock }, openai: { type: openai, api-key: "" } }
             models:
@@ -41,6 +47,34 @@ class OpsIT {
         // the ledger database is probed in the background; no Redis is configured, so none is listed
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Json.MAPPER.readTree(gateway.get("/health/ready", null).body())
                 .path("stores").toString()).isEqualTo("{\"ledger\":\"reachable\"}"));
+    }
+
+    @Test
+    void theAccessLogHasOneJsonLinePerRequestTiedToItsRequestId() throws Exception {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        Logger access = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER_NAME);
+        access.addAppender(lines);
+        try {
+            HttpResponse<String> ok = gateway.post("/v1/chat/completions", "{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            HttpResponse<String> refused = gateway.post("/v1/chat/completions", "{\"model\":\"other\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            String okId = ok.headers().firstValue("x-request-id").orElseThrow();
+            String refusedId = refused.headers().firstValue("x-request-id").orElseThrow();
+
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(lines.list).hasSize(2));
+            JsonNode first = Json.MAPPER.readTree(lines.list.get(0).getFormattedMessage());
+            JsonNode second = Json.MAPPER.readTree(lines.list.get(1).getFormattedMessage());
+            assertThat(first.path("request_id").asText()).isEqualTo(okId);
+            assertThat(first.path("status").asInt()).isEqualTo(200);
+            assertThat(first.path("key").asText()).isEqualTo("test");
+            assertThat(first.path("provider").asText()).isEqualTo("mock");
+            assertThat(first.path("duration_ms").asDouble()).isPositive();
+            assertThat(second.path("request_id").asText()).isEqualTo(refusedId);
+            assertThat(second.path("status").asInt()).isEqualTo(refused.statusCode()).isEqualTo(403);
+            assertThat(lines.list.get(0).getFormattedMessage()).doesNotContain("tg-test-key");
+        } finally {
+            access.detachAppender(lines);
+        }
     }
 
     @Test
