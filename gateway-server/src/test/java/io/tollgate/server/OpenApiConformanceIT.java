@@ -100,6 +100,20 @@ class OpenApiConformanceIT {
     }
 
     @Test
+    void modelRetrieve() throws Exception {
+        HttpResponse<String> r = gateway.get("/v1/models/mock-chat", GatewayExtension.KEY);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertConforms("Model", Json.MAPPER.readTree(r.body()));
+        assertThat(Json.MAPPER.readTree(r.body()).path("id").asText()).isEqualTo("mock-chat");
+
+        HttpResponse<String> unknown = gateway.get("/v1/models/nope", GatewayExtension.KEY);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertConforms("ErrorResponse", Json.MAPPER.readTree(unknown.body()));
+        assertThat(Json.MAPPER.readTree(unknown.body()).at("/error/code").asText()).isEqualTo("model_not_found");
+        assertThat(gateway.get("/v1/models/mock-chat", "wrong").statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void errorEnvelopes() throws Exception {
         HttpResponse<String> notFound = gateway.post("/v1/chat/completions", "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         HttpResponse<String> bad = gateway.post("/v1/chat/completions", "{\"model\":");

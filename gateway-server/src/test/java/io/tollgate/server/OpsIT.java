@@ -108,6 +108,10 @@ class OpsIT {
         // 'other' is not allowed for this key; 'gpt' is allowed but its provider has no key
         assertThat(Json.MAPPER.readTree(r.body()).path("data").findValuesAsText("id")).containsExactly("mock-chat");
         assertThat(gateway.get("/v1/models", null).statusCode()).isEqualTo(401);
+        // one model: the same rule, and the same 404 for a model the key may not use as for one that does not exist
+        assertThat(gateway.get("/v1/models/mock-chat", GatewayExtension.KEY).statusCode()).isEqualTo(200);
+        assertThat(gateway.get("/v1/models/other", GatewayExtension.KEY).statusCode()).isEqualTo(404);
+        assertThat(gateway.get("/v1/models/gpt", GatewayExtension.KEY).statusCode()).isEqualTo(404);
     }
 
     @Test

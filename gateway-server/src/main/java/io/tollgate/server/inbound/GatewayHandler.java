@@ -122,21 +122,28 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         switch (path) {
-            case "/v1/models" -> {
-                if (!r.method().equals(HttpMethod.GET)) {
-                    methodNotAllowed(ctx, r, "GET");
-                    return;
-                }
-                ModelsApi.list(runtime, r.headers(), ctx.executor(), response -> write(ctx, r, response));
-            }
+            case "/v1/models" -> models(ctx, r, null);
             default -> {
-                if (path.equals("/admin") || path.startsWith("/admin/")) {
+                if (path.startsWith(MODEL_PATH) && path.length() > MODEL_PATH.length()) {
+                    models(ctx, r, path.substring(MODEL_PATH.length())); // the path is decoded already
+                } else if (path.equals("/admin") || path.startsWith("/admin/")) {
                     AdminApi.handle(runtime, state, r, ctx.executor(), response -> write(ctx, r, response));
                 } else {
                     write(ctx, r, Responses.error(GatewayError.of(ErrorCode.NOT_FOUND, "No endpoint at " + clip(path) + ". See docs/ for the API.")));
                 }
             }
         }
+    }
+
+    private static final String MODEL_PATH = "/v1/models/";
+
+    /** {@code GET /v1/models}, or {@code GET /v1/models/{id}} when {@code id} is given. */
+    private void models(ChannelHandlerContext ctx, Request r, @Nullable String id) {
+        if (!r.method().equals(HttpMethod.GET)) {
+            methodNotAllowed(ctx, r, "GET");
+            return;
+        }
+        ModelsApi.handle(runtime, r.headers(), id, ctx.executor(), response -> write(ctx, r, response));
     }
 
     private static boolean isOps(String path) {
