@@ -1,19 +1,21 @@
 package io.tollgate.server;
 
 import io.tollgate.core.admin.AdminResponse;
+import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.ConfigLoader;
 import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.config.ServerConfig;
 import io.tollgate.core.metering.Tokenizers;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.routing.ModelRouter;
 import io.tollgate.server.api.AdminApi;
+import io.tollgate.server.config.ConfigCheck;
 import io.tollgate.server.config.ConfigReloader;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java -jar gateway.jar serve    [--config config/gateway.yaml] [--host H] [--port P]
- * java -jar gateway.jar validate [--config F]     exit 0, or 1 with every problem listed
+ * java -jar gateway.jar validate [--config F]     exit 0, or 1 with every problem listed (see {@link ConfigCheck})
  * java -jar gateway.jar version
  * </pre>
  */
@@ -69,7 +71,7 @@ public final class Main {
             err.println(file + ": no such file");
             return 1;
         }
-        ConfigLoader.LoadResult result = checked(ConfigLoader.load(file));
+        ConfigLoader.LoadResult result = ConfigCheck.load(file);
         if (result.isValid()) {
             GatewayConfig c = result.config();
             out.println(file + ": OK (" + c.providers().size() + " providers, " + c.models().size() + " models, " + c.keys().size() + " keys)");
@@ -82,22 +84,8 @@ public final class Main {
         return 1;
     }
 
-    /** Beyond the file's shape: every provider's type exists and its settings are accepted by its adapter. */
-    static ConfigLoader.LoadResult checked(ConfigLoader.LoadResult result) {
-        if (!result.isValid()) {
-            return result;
-        }
-        try (var services = new io.tollgate.core.filter.DefaultFilterServices(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                io.tollgate.core.filter.Ticker.system(), java.time.Clock.systemUTC())) {
-            io.tollgate.core.routing.Providers.load(result.config(), services);
-            return result;
-        } catch (io.tollgate.core.config.ConfigException e) {
-            return new ConfigLoader.LoadResult(null, List.of(new ConfigProblem("", 0, e.getMessage())));
-        }
-    }
-
     private static int serve(Path file, String host, String port) throws Exception {
-        ConfigLoader.LoadResult result = checked(ConfigLoader.load(file));
+        ConfigLoader.LoadResult result = ConfigCheck.load(file);
         if (!result.isValid()) {
             System.err.println(file + ": cannot start, " + result.problems().size() + " problem(s)");
             result.problems().forEach(p -> System.err.println("  " + p));
@@ -108,7 +96,7 @@ public final class Main {
         GatewayServer server;
         try {
             server = GatewayServer.start(config, runtime);
-        } catch (io.tollgate.core.config.ConfigException e) {
+        } catch (ConfigException e) {   // what only starting finds: a server.transport this machine lacks, say
             System.err.println(file + ": cannot start, " + e.getMessage());
             runtime.close();
             return 1;
@@ -149,7 +137,7 @@ public final class Main {
             return c;
         }
         var s = c.server();
-        var server = new io.tollgate.core.config.ServerConfig(host != null ? host : s.host(), port != null ? Integer.valueOf(port) : s.port(),
+        var server = new ServerConfig(host != null ? host : s.host(), port != null ? Integer.valueOf(port) : s.port(),
                 s.maxRequestSize(), s.shutdownGrace(), s.idleTimeout(), s.ioThreads(), s.managementPort(), s.transport(), s.accessLog());
         return new GatewayConfig(server, c.auth(), c.providers(), c.models(), c.pricing(), c.teams(), c.keys(), c.cache(), c.prompts(),
                 c.state(), c.alerts(), c.filters(), c.guardrails());
@@ -175,10 +163,5 @@ public final class Main {
                   serve     run the gateway (default)       --config F (default config/gateway.yaml), --host H, --port P
                   validate  check a config file, list every problem; exit 0 if valid     --config F
                   version   print the version""");
-    }
-
-    /** For tests: the problems of a file, or none. */
-    static List<ConfigProblem> problems(Path file) {
-        return ConfigLoader.load(file).problems();
     }
 }

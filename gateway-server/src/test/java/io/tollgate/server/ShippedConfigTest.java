@@ -3,8 +3,11 @@ package io.tollgate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.core.config.ConfigLoader;
+import io.tollgate.core.config.PromptsConfig;
+import io.tollgate.core.prompt.PromptRegistry;
 import io.tollgate.core.routing.Providers;
 import io.tollgate.core.testing.TestFilterServices;
+import io.tollgate.server.config.ConfigCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The configs we ship load with no environment at all, and every provider type in them exists. */
+/** The configs we ship load and pass validate's checks with no environment at all, and every provider type in them exists. */
 class ShippedConfigTest {
 
     static Stream<Path> shippedConfigs() throws IOException {
@@ -32,6 +35,18 @@ class ShippedConfigTest {
         assertThat(result.problems()).as(file.toString()).isEmpty();
         Providers providers = Providers.load(result.config(), TestFilterServices.create());
         assertThat(providers.all().keySet()).containsExactlyInAnyOrderElementsOf(result.config().providers().keySet());
+    }
+
+    @ParameterizedTest
+    @MethodSource("shippedConfigs")
+    void passesEveryCheckOfValidateWithNoEnvironment(Path file) {
+        ConfigLoader.LoadResult loaded = ConfigLoader.load(file, Map.<String, String>of()::get);
+        assertThat(ConfigCheck.checked(loaded).problems()).as(file.toString()).isEmpty();
+        // prompts.dir is relative to the working directory, the repository's root when the gateway runs: check the
+        // shipped prompt files from here too
+        Path prompts = Path.of("..").resolve(loaded.config().prompts().dir());
+        assertThat(prompts).isDirectory();
+        assertThat(PromptRegistry.check(new PromptsConfig(prompts.toString(), null))).as(prompts.toString()).isEmpty();
     }
 
     @Test

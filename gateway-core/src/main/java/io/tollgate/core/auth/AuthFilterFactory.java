@@ -2,11 +2,14 @@ package io.tollgate.core.auth;
 
 import io.tollgate.core.admin.AdminRoutes;
 import io.tollgate.core.config.AuthConfig;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.FilterFactory;
 import io.tollgate.core.filter.FilterOrder;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.filter.GatewayFilter;
+import io.tollgate.core.ledger.LedgerDatabase;
+import java.util.List;
 
 /** {@code auth}: virtual keys (config + admin API) and the {@code /admin/keys} routes. */
 public final class AuthFilterFactory implements FilterFactory {
@@ -19,6 +22,12 @@ public final class AuthFilterFactory implements FilterFactory {
     @Override
     public int order() {
         return FilterOrder.AUTH;
+    }
+
+    /** The key store and the spend reader open {@code state.ledger}: it must parse. */
+    @Override
+    public List<ConfigProblem> check(GatewayConfig config) {
+        return LedgerDatabase.check(config.state());
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.tollgate.core.admin.AdminRoutes;
 import io.tollgate.core.auth.KeyStore;
 import io.tollgate.core.auth.VirtualKey;
 import io.tollgate.core.config.BudgetConfig;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.KeyConfig;
 import io.tollgate.core.config.TeamConfig;
@@ -16,6 +17,7 @@ import io.tollgate.core.filter.GatewayFilter;
 import io.tollgate.core.state.RedisState;
 import io.tollgate.core.state.StateFailures;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,6 +43,17 @@ public final class BudgetFilterFactory implements FilterFactory {
     @Override public String type() { return "budget"; }
 
     @Override public int order() { return FilterOrder.BUDGET; }
+
+    /**
+     * {@code filters.budget.settings.user-budget}, read as {@code create} reads it, and the spend store's Redis
+     * ({@code state.redis}), when one is named: the store is built even with no budget set, for the admin API's keys.
+     */
+    @Override
+    public List<ConfigProblem> check(GatewayConfig config) {
+        List<ConfigProblem> problems = new ArrayList<>(ConfigProblem.thrownBy(() -> UserBudget.of(config)));
+        problems.addAll(RedisState.check(config.state()));
+        return problems;
+    }
 
     @Override
     public @Nullable GatewayFilter create(GatewayConfig config, FilterServices services) {

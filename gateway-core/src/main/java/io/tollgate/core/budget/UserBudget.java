@@ -57,6 +57,10 @@ final class UserBudget {
         } else if (map.get("alerts") != null) {
             throw new ConfigException(PATH + ".alerts", map.get("alerts"), "a list like [0.5, 0.9]");
         }
-        return new BudgetConfig(usd.doubleValue(), period, alerts);
+        try {
+            return new BudgetConfig(usd.doubleValue(), period, alerts);
+        } catch (ConfigException e) {   // the record names its own field; say where it sits
+            throw new ConfigException(PATH + "." + e.field(), e.detail());
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tollgate.core.config.CacheConfig;
 import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.SemanticCacheConfig;
 import io.tollgate.core.config.SemanticIndexConfig;
@@ -20,6 +21,7 @@ import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.state.RedisState;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +46,13 @@ public final class CacheFilterFactory implements FilterFactory {
         return FilterOrder.CACHE;
     }
 
+    /** The redis backend's Redis: {@code state.redis} must name one. */
+    @Override
+    public List<ConfigProblem> check(GatewayConfig config) {
+        CacheConfig c = config.cache();
+        return c.enabled() && c.backend() == CacheConfig.Backend.REDIS ? ConfigProblem.thrownBy(() -> redisUrl(config)) : List.of();
+    }
+
     @Override
     public @Nullable GatewayFilter create(GatewayConfig config, FilterServices services) {
         CacheConfig c = config.cache();
@@ -53,10 +62,7 @@ public final class CacheFilterFactory implements FilterFactory {
         MeterRegistry registry = services.meterRegistry();
         ResponseCache cache;
         if (c.backend() == CacheConfig.Backend.REDIS) {
-            String url = config.state().redis();
-            if (url.isBlank()) {
-                throw new ConfigException("cache.backend", "redis needs state.redis (a redis:// URL)");
-            }
+            String url = redisUrl(config);
             // the one Redis connection the rate limits and budgets use too
             RedisState state = services.shared(RedisState.class, () -> new RedisState(url));
             cache = new RedisResponseCache(state, REDIS_PREFIX);
@@ -83,6 +89,16 @@ public final class CacheFilterFactory implements FilterFactory {
         SemanticCache semantic = semanticCache(config, index, services);
         registerAdmin(services, c, cache, meters, index);
         return new CacheFilter(c, cache, meters, semantic);
+    }
+
+    /** {@code state.redis}, which the redis backend cannot do without; parsed, never connected to. */
+    private static String redisUrl(GatewayConfig config) {
+        String url = config.state().redis();
+        if (url.isBlank()) {
+            throw new ConfigException("cache.backend", "redis needs state.redis (a redis:// URL)");
+        }
+        RedisState.uri(url);
+        return url;
     }
 
     /** The aliases that opted in with their settings, or null when none did. */

@@ -22,4 +22,16 @@ public final class ConfigException extends RuntimeException {
     public String field() {
         return field;
     }
+
+    /** What is wrong, without the leading {@code field: }. */
+    public String detail() {
+        String m = getMessage();
+        String prefix = field + ": ";
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    }
+
+    /** This exception as a problem whose path is {@link #field()} (a full path when a check threw it); no line. */
+    public ConfigProblem problem() {
+        return new ConfigProblem(field, 0, detail());
+    }
 }

@@ -42,14 +42,36 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class ConfigLoader {
 
-    /** A config, or the problems that kept it from loading. */
-    public record LoadResult(@Nullable GatewayConfig config, List<ConfigProblem> problems) {
+    /**
+     * A config, or the problems that kept it from loading.
+     *
+     * @param lines where each path is written in the file, for problems found after loading
+     */
+    public record LoadResult(@Nullable GatewayConfig config, List<ConfigProblem> problems, ConfigLines lines) {
         public LoadResult {
             problems = List.copyOf(problems);
+            lines = lines == null ? ConfigLines.NONE : lines;
+        }
+
+        public LoadResult(@Nullable GatewayConfig config, List<ConfigProblem> problems) {
+            this(config, problems, ConfigLines.NONE);
         }
 
         public boolean isValid() {
             return config != null && problems.isEmpty();
+        }
+
+        /**
+         * This result, refused for {@code more} problems found after loading (each given its line in the
+         * file when it has none); unchanged when {@code more} is empty.
+         */
+        public LoadResult rejectedFor(List<ConfigProblem> more) {
+            if (more.isEmpty()) {
+                return this;
+            }
+            List<ConfigProblem> all = new ArrayList<>(problems);
+            more.forEach(p -> all.add(lines.locate(p)));
+            return new LoadResult(null, all, lines);
         }
 
         /** The config; throws with every problem when invalid. */
@@ -116,7 +138,7 @@ public final class ConfigLoader {
         if (config instanceof GatewayConfig c) {
             checkFilterTypes(c, root);
         }
-        return new LoadResult(problems.isEmpty() ? (GatewayConfig) config : null, problems);
+        return new LoadResult(problems.isEmpty() ? (GatewayConfig) config : null, problems, ConfigLines.of(root));
     }
 
     /** The filter types on the class path (built-in and custom), found once. */
@@ -236,7 +258,7 @@ public final class ConfigLoader {
             Throwable cause = e.getCause();
             if (cause instanceof ConfigException ce) {
                 Node at = nodeAt(map, ce.field());
-                problem(join(path, ce.field()), at, messageOf(ce));
+                problem(join(path, ce.field()), at, ce.detail());
             } else {
                 problem(path, node, cause == null ? e.toString() : String.valueOf(cause.getMessage()));
             }
@@ -493,12 +515,6 @@ public final class ConfigLoader {
             current = next;
         }
         return current;
-    }
-
-    private static String messageOf(ConfigException e) {
-        String m = e.getMessage();
-        String prefix = e.field() + ": ";
-        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 
     private static String join(String path, String key) {

@@ -1,5 +1,7 @@
 package io.tollgate.core.config;
 
+import java.util.List;
+
 /**
  * One thing wrong with a config file.
  *
@@ -8,6 +10,19 @@ package io.tollgate.core.config;
  * @param message what is wrong and what was expected
  */
 public record ConfigProblem(String path, int line, String message) {
+
+    /**
+     * The problem {@code rule} throws as a {@link ConfigException}, or none. Lets a check run the very parse
+     * or rule the build runs, rather than a copy of it.
+     */
+    public static List<ConfigProblem> thrownBy(Runnable rule) {
+        try {
+            rule.run();
+            return List.of();
+        } catch (ConfigException e) {
+            return List.of(e.problem());
+        }
+    }
 
     @Override
     public String toString() {

@@ -12,10 +12,13 @@ import java.nio.file.Path;
  */
 public record PromptsConfig(String dir, String labelsFile) {
 
+    /** Where prompts are looked for when {@code dir} is not set; unlike a folder the config names, it may be absent. */
+    public static final String DEFAULT_DIR = "config/prompts";
+
     public static final PromptsConfig DEFAULT = new PromptsConfig(null, null);
 
     public PromptsConfig {
-        dir = Defaults.or(dir, "config/prompts");
+        dir = Defaults.or(dir, DEFAULT_DIR);
     }
 
     /** The labels file: the configured one, else next to the ledger's database, else {@code data/prompt-labels.json}. */

@@ -1,6 +1,7 @@
 package io.tollgate.core.filter;
 
 import io.micrometer.core.instrument.Timer;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.FilterSettings;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.error.GatewayError;
@@ -60,7 +61,7 @@ public final class FilterChain {
                                     Terminal terminal, List<RequestObserver> observers) {
         List<Entry> entries = new ArrayList<>();
         for (FilterFactory factory : factories) {
-            FilterSettings settings = config.filters().getOrDefault(factory.type(), FilterSettings.DEFAULT);
+            FilterSettings settings = settings(config, factory);
             if (!settings.enabled()) {
                 continue;
             }
@@ -76,6 +77,24 @@ public final class FilterChain {
             entries.add(new Entry(factory.type(), order, filter, timer, settings));
         }
         return new FilterChain(entries, terminal, observers);
+    }
+
+    /**
+     * The problems {@link #build} would meet in {@code config}: each enabled factory's {@link FilterFactory#check},
+     * in factory order. A disabled filter is not built, so its settings cannot stop a start either.
+     */
+    public static List<ConfigProblem> check(GatewayConfig config, List<FilterFactory> factories) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (FilterFactory factory : factories) {
+            if (settings(config, factory).enabled()) {
+                problems.addAll(factory.check(config));
+            }
+        }
+        return problems;
+    }
+
+    private static FilterSettings settings(GatewayConfig config, FilterFactory factory) {
+        return config.filters().getOrDefault(factory.type(), FilterSettings.DEFAULT);
     }
 
     /**

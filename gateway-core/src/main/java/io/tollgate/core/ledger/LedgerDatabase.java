@@ -2,18 +2,25 @@ package io.tollgate.core.ledger;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.config.StateConfig;
 import io.tollgate.core.filter.FilterServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,27 +52,56 @@ public final class LedgerDatabase implements AutoCloseable {
         return services.shared(LedgerDatabase.class, () -> open(config.state().ledger()));
     }
 
+    /**
+     * Where {@code state.ledger} points, parsed without touching it: the JDBC URL to open and, for SQLite, the
+     * file whose folder is created on open (null for {@code :memory:}).
+     */
+    record Location(String jdbcUrl, boolean sqlite, @Nullable Path file) {
+
+        /** Parses {@code location}; a malformed one is a {@code state.ledger} config error. Opens nothing. */
+        static Location parse(String location) {
+            if (location.startsWith("sqlite:") || location.startsWith("jdbc:sqlite:")) {
+                String path = location.substring(location.startsWith("sqlite:") ? "sqlite:".length() : "jdbc:sqlite:".length());
+                int q = path.indexOf('?');
+                String file = q < 0 ? path : path.substring(0, q);
+                if (file.isBlank()) {
+                    throw new ConfigException("state.ledger", "'" + location + "' names no file (expected: sqlite:data/gateway.db, or sqlite::memory: for a ledger lost on exit)");
+                }
+                Path dbFile;
+                try {
+                    dbFile = file.equals(":memory:") ? null : Path.of(file);
+                } catch (InvalidPathException e) {
+                    throw new ConfigException("state.ledger", "'" + location + "' is not a valid file path (" + e.getReason() + ")");
+                }
+                // WAL: readers (spend report) never block the flusher; busy_timeout waits out a concurrent writer.
+                return new Location("jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000", true, dbFile);
+            }
+            if (location.startsWith("jdbc:postgresql:")) {
+                // the driver's own parser, the one it connects with: host, port, database and options, no connection
+                if (Driver.parseURL(location, null) == null) {
+                    throw new ConfigException("state.ledger", redact(location), "a valid PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/tollgate");
+                }
+                return new Location(location, false, null);
+            }
+            throw new ConfigException("state.ledger", redact(location), "sqlite:<path> or jdbc:postgresql://...");
+        }
+    }
+
+    /** The problem with {@code state.ledger}, if any, found without opening the database. */
+    public static List<ConfigProblem> check(StateConfig state) {
+        return ConfigProblem.thrownBy(() -> Location.parse(state.ledger()));
+    }
+
     /** Opens and migrates {@code location}: {@code sqlite:<path>}, {@code jdbc:sqlite:...} or {@code jdbc:postgresql://...}. */
     public static LedgerDatabase open(String location) {
+        Location where = Location.parse(location);
+        if (where.file() != null) {
+            createParentDirs(where.file());
+        }
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("tollgate-ledger");
-        boolean sqlite;
-        if (location.startsWith("sqlite:") || location.startsWith("jdbc:sqlite:")) {
-            String path = location.startsWith("sqlite:") ? location.substring("sqlite:".length()) : location.substring("jdbc:sqlite:".length());
-            int q = path.indexOf('?');
-            String file = q < 0 ? path : path.substring(0, q);
-            createParentDirs(file);
-            // WAL: readers (spend report) never block the flusher; busy_timeout waits out a concurrent writer.
-            hc.setJdbcUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000");
-            hc.setMaximumPoolSize(4);
-            sqlite = true;
-        } else if (location.startsWith("jdbc:postgresql:")) {
-            hc.setJdbcUrl(location);
-            hc.setMaximumPoolSize(4);
-            sqlite = false;
-        } else {
-            throw new IllegalArgumentException("state.ledger: expected sqlite:<path> or jdbc:postgresql://..., got " + redact(location));
-        }
+        hc.setJdbcUrl(where.jdbcUrl());
+        hc.setMaximumPoolSize(4);
         hc.setMinimumIdle(1);
         HikariDataSource ds = new HikariDataSource(hc);
         try {
@@ -77,7 +113,7 @@ public final class LedgerDatabase implements AutoCloseable {
             throw e;
         }
         log.info("Ledger database ready: {}", redact(location));
-        return new LedgerDatabase(ds, sqlite);
+        return new LedgerDatabase(ds, where.sqlite());
     }
 
     /**
@@ -108,11 +144,8 @@ public final class LedgerDatabase implements AutoCloseable {
         dataSource.close();
     }
 
-    private static void createParentDirs(String file) {
-        if (file.isEmpty() || file.equals(":memory:")) {
-            return;
-        }
-        Path parent = Path.of(file).toAbsolutePath().getParent();
+    private static void createParentDirs(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
         try {
             if (parent != null) {
                 Files.createDirectories(parent);

@@ -1,14 +1,22 @@
 package io.tollgate.core.ledger;
 
 import io.tollgate.core.admin.AdminRoutes;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.filter.RequestObserver;
 import io.tollgate.core.filter.RequestObserverFactory;
 import java.time.Clock;
+import java.util.List;
 
 /** Writes one ledger row per finished request and serves {@code GET /admin/spend}. */
 public final class LedgerObserverFactory implements RequestObserverFactory {
+
+    /** The ledger's database, {@code state.ledger}, must parse. */
+    @Override
+    public List<ConfigProblem> check(GatewayConfig config) {
+        return LedgerDatabase.check(config.state());
+    }
 
     @Override
     public RequestObserver create(GatewayConfig config, FilterServices services) {

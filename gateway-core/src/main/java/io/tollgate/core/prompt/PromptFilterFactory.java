@@ -1,20 +1,22 @@
 package io.tollgate.core.prompt;
 
 import io.tollgate.core.admin.AdminRoutes;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.FilterFactory;
 import io.tollgate.core.filter.FilterOrder;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.filter.GatewayFilter;
-import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Type {@code prompt}. Loads {@code prompts.dir} at every config version into the shared
- * {@link PromptService}. At start an invalid prompt file fails the start; on reload it (or a changed
- * version) is logged, shown as {@code reload_error} in {@code GET /admin/prompts}, and the previous
- * prompts keep serving.
+ * {@link PromptService}. An invalid prompt file is a config problem ({@link #check}): it fails the start,
+ * and the config check refuses a reload that meets one. What only the prompts already served can tell,
+ * a changed version (or a file broken after the check), is logged on reload, shown as
+ * {@code reload_error} in {@code GET /admin/prompts}, and the previous prompts keep serving.
  */
 public final class PromptFilterFactory implements FilterFactory {
 
@@ -30,13 +32,19 @@ public final class PromptFilterFactory implements FilterFactory {
         return FilterOrder.PROMPT;
     }
 
+    /** {@code prompts.dir} and every prompt file in it, read as {@code create} reads them. */
+    @Override
+    public List<ConfigProblem> check(GatewayConfig config) {
+        return PromptRegistry.check(config.prompts());
+    }
+
     @Override
     public GatewayFilter create(GatewayConfig config, FilterServices services) {
         PromptService service = services.shared(PromptService.class,
                 () -> PromptService.create(config.prompts().labelsFile(config.state()), services.blockingExecutor()));
         boolean first = service.registry() == PromptRegistry.EMPTY && service.lastReloadError() == null;
         try {
-            service.install(PromptRegistry.load(Path.of(config.prompts().dir())));
+            service.install(PromptRegistry.load(config.prompts()));
         } catch (RuntimeException e) {
             if (first) {
                 throw e;

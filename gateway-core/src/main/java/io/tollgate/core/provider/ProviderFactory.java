@@ -1,7 +1,10 @@
 package io.tollgate.core.provider;
 
+import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -13,6 +16,16 @@ public interface ProviderFactory {
     /** The {@code type:} values this factory handles, e.g. {@code openai}, {@code groq}, {@code vllm}. */
     Set<String> types();
 
-    /** An adapter for the provider {@code name}; throws {@link io.tollgate.core.config.ConfigException} on bad settings. */
+    /** An adapter for the provider {@code name}; throws {@link ConfigException} on bad settings. */
     ProviderAdapter create(String name, ProviderConfig config, FilterServices services);
+
+    /**
+     * The problems {@link #create} would throw for these settings (paths relative to the provider, e.g.
+     * {@code base-url}), found without starting anything. The default builds the adapter and drops it:
+     * adapters are pure translation and hold nothing open. A factory whose {@code create} starts work
+     * (a token refresher, say) overrides this and skips only that part.
+     */
+    default List<ConfigProblem> check(String name, ProviderConfig config, FilterServices services) {
+        return ConfigProblem.thrownBy(() -> create(name, config, services));
+    }
 }

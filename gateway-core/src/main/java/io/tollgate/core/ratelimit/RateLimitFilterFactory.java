@@ -1,6 +1,7 @@
 package io.tollgate.core.ratelimit;
 
 import io.micrometer.core.instrument.Counter;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.FilterFactory;
 import io.tollgate.core.filter.FilterOrder;
@@ -9,6 +10,7 @@ import io.tollgate.core.filter.GatewayFilter;
 import io.tollgate.core.state.RedisState;
 import io.tollgate.core.state.StateFailures;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +25,12 @@ public final class RateLimitFilterFactory implements FilterFactory {
     @Override public String type() { return "rate-limit"; }
 
     @Override public int order() { return FilterOrder.RATE_LIMIT; }
+
+    /** With limits set, the buckets' Redis ({@code state.redis}), when one is named, must parse. */
+    @Override
+    public List<ConfigProblem> check(GatewayConfig config) {
+        return RateLimitFilter.anyLimits(config) ? RedisState.check(config.state()) : List.of();
+    }
 
     @Override
     public @Nullable GatewayFilter create(GatewayConfig config, FilterServices services) {

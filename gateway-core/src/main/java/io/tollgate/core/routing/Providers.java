@@ -1,11 +1,13 @@
 package io.tollgate.core.routing;
 
 import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.ProviderFactory;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,27 +30,76 @@ public final class Providers {
 
     /** Builds every provider of {@code config} with the factories on the class path. */
     public static Providers load(GatewayConfig config, FilterServices services) {
-        return build(config, services, ServiceLoader.load(ProviderFactory.class).stream().map(ServiceLoader.Provider::get).toList());
+        return build(config, services, factories());
     }
 
     /** Builds every provider of {@code config} with {@code factories}; an unknown type names the known ones. */
     public static Providers build(GatewayConfig config, FilterServices services, List<ProviderFactory> factories) {
+        Map<String, ProviderFactory> byType = byType(factories);
+        Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
+        for (Map.Entry<String, ProviderConfig> e : config.providers().entrySet()) {
+            String at = "providers." + e.getKey();
+            ProviderFactory factory = factory(byType, at, e.getValue());
+            try {
+                adapters.put(e.getKey(), factory.create(e.getKey(), e.getValue(), services));
+            } catch (ConfigException bad) {
+                throw new ConfigException(at + "." + bad.field(), bad.detail());
+            }
+        }
+        return new Providers(adapters);
+    }
+
+    /**
+     * The problems {@link #load} would throw for, of every provider rather than the first: each factory's
+     * {@link ProviderFactory#check}, which starts nothing. {@code services} only lends what adapters are built with.
+     */
+    public static List<ConfigProblem> check(GatewayConfig config, FilterServices services) {
+        return check(config, services, factories());
+    }
+
+    /** {@link #check(GatewayConfig, FilterServices)} with {@code factories}. */
+    public static List<ConfigProblem> check(GatewayConfig config, FilterServices services, List<ProviderFactory> factories) {
+        Map<String, ProviderFactory> byType = byType(factories);
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (Map.Entry<String, ProviderConfig> e : config.providers().entrySet()) {
+            String at = "providers." + e.getKey();
+            ProviderFactory factory = byType.get(e.getValue().type());
+            if (factory == null) {
+                problems.add(unknownType(byType, at, e.getValue()).problem());
+                continue;
+            }
+            for (ConfigProblem p : factory.check(e.getKey(), e.getValue(), services)) {
+                problems.add(new ConfigProblem(at + "." + p.path(), p.line(), p.message()));
+            }
+        }
+        return problems;
+    }
+
+    private static List<ProviderFactory> factories() {
+        return ServiceLoader.load(ProviderFactory.class).stream().map(ServiceLoader.Provider::get).toList();
+    }
+
+    private static Map<String, ProviderFactory> byType(List<ProviderFactory> factories) {
         Map<String, ProviderFactory> byType = new LinkedHashMap<>();
         for (ProviderFactory f : factories) {
             for (String type : f.types()) {
                 byType.putIfAbsent(type, f);
             }
         }
-        Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
-        for (Map.Entry<String, ProviderConfig> e : config.providers().entrySet()) {
-            ProviderFactory factory = byType.get(e.getValue().type());
-            if (factory == null) {
-                throw new ConfigException("providers." + e.getKey() + ".type",
-                        "unknown provider type '" + e.getValue().type() + "' (expected one of " + new TreeSet<>(byType.keySet()) + ")");
-            }
-            adapters.put(e.getKey(), factory.create(e.getKey(), e.getValue(), services));
+        return byType;
+    }
+
+    private static ProviderFactory factory(Map<String, ProviderFactory> byType, String at, ProviderConfig provider) {
+        ProviderFactory factory = byType.get(provider.type());
+        if (factory == null) {
+            throw unknownType(byType, at, provider);
         }
-        return new Providers(adapters);
+        return factory;
+    }
+
+    private static ConfigException unknownType(Map<String, ProviderFactory> byType, String at, ProviderConfig provider) {
+        return new ConfigException(at + ".type",
+                "unknown provider type '" + provider.type() + "' (expected one of " + new TreeSet<>(byType.keySet()) + ")");
     }
 
     /** The adapter of provider {@code name}, or null. */

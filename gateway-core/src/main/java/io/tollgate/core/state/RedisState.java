@@ -8,6 +8,10 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.ConfigProblem;
+import io.tollgate.core.config.StateConfig;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +39,7 @@ public final class RedisState implements AutoCloseable {
 
     public RedisState(String url) {
         this.url = url;
-        this.uri = RedisURI.create(url);
+        this.uri = uri(url);
         uri.setTimeout(COMMAND_TIMEOUT);
         this.client = RedisClient.create();
         client.setOptions(ClientOptions.builder()
@@ -44,6 +48,34 @@ public final class RedisState implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         connect();
+    }
+
+    /**
+     * {@code state.redis} parsed by Lettuce, the parser it connects with. A URL it cannot read is a config error,
+     * and so is a {@code redis://} URL without a well-formed host, which Lettuce would accept and then fail to
+     * connect to ({@code redis://cache:port} becomes a host named {@code cache:port}). Opens nothing.
+     */
+    public static RedisURI uri(String url) {
+        try {
+            RedisURI parsed = RedisURI.create(url);
+            URI plain = URI.create(url);
+            if (plain.getScheme() != null && plain.getScheme().matches("rediss?") && plain.getHost() == null) {
+                throw new IllegalArgumentException("no host");
+            }
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("state.redis", redact(url), "a URL such as redis://host:6379 or rediss://:password@host:6380/0");
+        }
+    }
+
+    /** The problem with {@code state.redis}, if any, found without connecting; empty (no Redis) is fine. */
+    public static List<ConfigProblem> check(StateConfig state) {
+        return state.redis().isBlank() ? List.of() : ConfigProblem.thrownBy(() -> uri(state.redis()));
+    }
+
+    /** A Redis URL may carry a password in its user part: never echo it. */
+    static String redact(String url) {
+        return url.replaceAll("//[^/@]*@", "//***@");
     }
 
     /** The URL this state was made for (a changed {@code state.redis} needs a restart). */

@@ -2,9 +2,11 @@ package io.tollgate.core.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.KeyConfig;
 import io.tollgate.core.config.LimitsConfig;
 import io.tollgate.core.config.Secret;
+import io.tollgate.core.config.StateConfig;
 import io.tollgate.core.filter.DefaultExchange;
 import io.tollgate.core.filter.FilterDecision;
 import io.tollgate.core.model.ApiKind;
@@ -140,5 +142,16 @@ class AuthFilterTest {
         assertThat(k.toString()).doesNotContain(SEARCH_KEY).doesNotContain(KeyHash.sha256Hex(SEARCH_KEY).substring(0, 16));
         KeyConfig kc = new KeyConfig("x", null, Secret.of(SEARCH_KEY), null, null, null, null, null, null, null);
         assertThat(kc.toString()).doesNotContain(SEARCH_KEY);
+    }
+
+    @Test
+    void checkParsesTheLedgerTheKeyStoreOpens() {
+        GatewayConfig config = new GatewayConfig(null, null, null, null, null, null, null, null, null,
+                new StateConfig("jdbc:mysql://h/db", null, null, null), null, null);
+        assertThat(new AuthFilterFactory().check(config)).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("state.ledger");
+            assertThat(p.message()).contains("jdbc:mysql://h/db");
+        });
+        assertThat(new AuthFilterFactory().check(GatewayConfig.empty())).isEmpty();
     }
 }

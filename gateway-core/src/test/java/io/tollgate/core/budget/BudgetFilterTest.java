@@ -14,8 +14,10 @@ import io.tollgate.core.auth.KeyHash;
 import io.tollgate.core.auth.KeyStore;
 import io.tollgate.core.auth.VirtualKey;
 import io.tollgate.core.config.BudgetConfig.Period;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.LimitsConfig;
 import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.config.StateConfig;
 import io.tollgate.core.filter.DefaultExchange;
 import io.tollgate.core.filter.DefaultFilterServices;
 import io.tollgate.core.filter.Exchange;
@@ -449,5 +451,19 @@ class BudgetFilterTest {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    @Test
+    void checkReadsTheUserBudgetAndStateRedisAsCreateDoes() {
+        BudgetFilterFactory factory = new BudgetFilterFactory();
+        assertThat(factory.check(config().userBudget(Map.of("usd", 5, "period", "daily")).build())).isEmpty();
+        assertThat(factory.check(config().userBudget(Map.of("usd", -1)).build()))
+                .extracting(ConfigProblem::path).containsExactly("filters.budget.settings.user-budget.usd");
+        assertThat(factory.check(config().userBudget(Map.of("usd", 5, "period", "hourly")).build()))
+                .extracting(ConfigProblem::path).containsExactly("filters.budget.settings.user-budget.period");
+        assertThat(factory.check(config().state("redis://:hunter2@", StateConfig.FailMode.OPEN).build())).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("state.redis");
+            assertThat(p.message()).doesNotContain("hunter2");
+        });
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.core.config.CacheConfig;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.DataSize;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.DefaultExchange;
@@ -413,5 +414,26 @@ class CacheFilterTest {
     @Test
     void disabledCacheMakesNoFilter() {
         assertThat(new CacheFilterFactory().create(GatewayConfig.empty(), services)).isNull();
+    }
+
+    @Test
+    void checkFindsWhatCreateRefusesWithoutConnecting() {
+        CacheConfig redis = new CacheConfig(true, CacheConfig.Backend.REDIS, null, null, null, null, null);
+        CacheFilterFactory factory = new CacheFilterFactory();
+        assertThat(factory.check(config(redis))).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("cache.backend");
+            assertThat(p.message()).contains("state.redis");
+        });
+        assertThat(factory.check(withRedis(redis, "redis://host:notaport"))).extracting(ConfigProblem::path).containsExactly("state.redis");
+        // a Redis that is down (nothing listens on port 1) is the runtime's concern, not the config's
+        assertThat(factory.check(withRedis(redis, "redis://127.0.0.1:1"))).isEmpty();
+        // the memory backend never reads state.redis; a disabled cache reads nothing
+        assertThat(factory.check(withRedis(cache(CacheConfig.Scope.KEY, false, DataSize.ofMegabytes(1), 10), "nonsense"))).isEmpty();
+        assertThat(factory.check(config(new CacheConfig(false, CacheConfig.Backend.REDIS, null, null, null, null, null)))).isEmpty();
+    }
+
+    static GatewayConfig withRedis(CacheConfig cache, String redis) {
+        return new GatewayConfig(null, null, null, null, null, null, null, cache, null,
+                new io.tollgate.core.config.StateConfig(null, redis, null, null), null, null);
     }
 }

@@ -277,4 +277,26 @@ class ConfigLoaderTest {
             assertThat(p.message()).contains("unknown filter type", "did you mean 'rate-limit'?", "budget, cache");
         });
     }
+
+    @Test
+    void problemsFoundAfterLoadingGetTheLineOfTheirPath() {
+        ConfigLoader.LoadResult loaded = parse("""
+                cache:
+                  enabled: true
+                  backend: redis
+                keys:
+                  - { id: a, key: "tg-a" }
+                  - id: b
+                    key: "tg-b"
+                """);
+        assertThat(loaded.isValid()).isTrue();
+        assertThat(loaded.lines().lineOf("keys[1].key")).isEqualTo(7);
+
+        ConfigLoader.LoadResult refused = loaded.rejectedFor(List.of(new ConfigProblem("cache.backend", 0, "redis needs state.redis"),
+                new ConfigProblem("state.redis", 0, "not written in the file: no line")));
+        assertThat(refused.isValid()).isFalse();
+        assertThat(refused.problems()).extracting(ConfigProblem::toString)
+                .containsExactly("cache.backend (line 3): redis needs state.redis", "state.redis: not written in the file: no line");
+        assertThat(loaded.rejectedFor(List.of())).isSameAs(loaded);
+    }
 }

@@ -3,7 +3,9 @@ package io.tollgate.core.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.FilterSettings;
+import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.model.Completion;
 import io.tollgate.core.model.GatewayResponse;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -177,5 +180,24 @@ class FilterChainTest {
 
     static final class DefaultExchangeHolder {
         ResponseSink sink;
+    }
+
+    @Test
+    void checkAsksEveryEnabledFactoryAndSkipsDisabledOnes() {
+        FilterFactory strict = new FilterFactory() {
+            @Override public String type() { return "strict"; }
+            @Override public int order() { return 100; }
+            @Override public List<ConfigProblem> check(GatewayConfig config) { return List.of(new ConfigProblem("strict.setting", 0, "bad")); }
+            @Override public GatewayFilter create(GatewayConfig config, FilterServices services) { throw new AssertionError("not built"); }
+        };
+        FilterFactory lenient = new FilterFactory() {
+            @Override public String type() { return "lenient"; }
+            @Override public int order() { return 200; }
+            @Override public GatewayFilter create(GatewayConfig config, FilterServices services) { throw new AssertionError("not built"); }
+        };
+        assertThat(FilterChain.check(GatewayConfig.empty(), List.of(strict, lenient))).extracting(ConfigProblem::path).containsExactly("strict.setting");
+        GatewayConfig strictOff = new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null,
+                Map.of("strict", new FilterSettings(false, null, null, null, null)));
+        assertThat(FilterChain.check(strictOff, List.of(strict, lenient))).as("a filter that is not built cannot refuse a config").isEmpty();
     }
 }

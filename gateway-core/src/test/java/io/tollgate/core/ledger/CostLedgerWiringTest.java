@@ -90,4 +90,12 @@ class CostLedgerWiringTest {
             assertThat(rs.next()).isFalse();
         }
     }
+
+    @Test
+    void theLedgerObserverChecksStateLedger() {
+        GatewayConfig bad = new GatewayConfig(null, null, null, null, null, null, null, null, null,
+                new StateConfig("postgres://h/db", null, null, null), null, null);
+        assertThat(new LedgerObserverFactory().check(bad)).extracting(p -> p.path()).containsExactly("state.ledger");
+        assertThat(new LedgerObserverFactory().check(GatewayConfig.empty())).isEmpty();
+    }
 }

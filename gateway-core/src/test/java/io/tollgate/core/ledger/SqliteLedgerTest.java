@@ -2,6 +2,7 @@ package io.tollgate.core.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.core.config.StateConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -73,7 +74,30 @@ class SqliteLedgerTest extends LedgerContract {
     @Test
     void rejectsAnUnknownLocationWithoutLeakingAPassword() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LedgerDatabase.open("mysql://u:secret@h/db"))
-                .hasMessageContaining("expected sqlite:<path> or jdbc:postgresql://");
+                .hasMessageContaining("state.ledger: mysql://u:***@h/db (expected: sqlite:<path> or jdbc:postgresql://");
         assertThat(LedgerDatabase.redact("jdbc:postgresql://h/db?user=u&password=hunter2")).doesNotContain("hunter2");
+    }
+
+    @Test
+    void checkParsesTheLocationWithoutOpeningOrCreatingAnything() {
+        Path notYet = dir.resolve("not/yet");
+        assertThat(LedgerDatabase.check(state("sqlite:" + notYet.resolve("gateway.db")))).isEmpty();
+        assertThat(notYet.getParent()).doesNotExist();
+        // nothing listens on port 1: a database that is down is the runtime's concern, not the config's
+        assertThat(LedgerDatabase.check(state("jdbc:postgresql://127.0.0.1:1/tollgate?user=u&password=p"))).isEmpty();
+        assertThat(LedgerDatabase.check(state("sqlite::memory:"))).isEmpty();
+
+        assertThat(LedgerDatabase.check(state("mysql://u:hunter2@h/db"))).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("state.ledger");
+            assertThat(p.message()).contains("expected: sqlite:<path> or jdbc:postgresql://").doesNotContain("hunter2");
+        });
+        assertThat(LedgerDatabase.check(state("jdbc:postgresql://h:port/db?password=hunter2"))).singleElement().satisfies(p ->
+                assertThat(p.message()).contains("a valid PostgreSQL JDBC URL").doesNotContain("hunter2"));
+        assertThat(LedgerDatabase.check(state("sqlite:"))).singleElement().satisfies(p -> assertThat(p.message()).contains("names no file"));
+        assertThat(LedgerDatabase.check(state("sqlite:a\0b"))).singleElement().satisfies(p -> assertThat(p.message()).contains("not a valid file path"));
+    }
+
+    private static StateConfig state(String ledger) {
+        return new StateConfig(ledger, null, null, null);
     }
 }

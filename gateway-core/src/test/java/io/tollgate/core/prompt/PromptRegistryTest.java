@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.core.admin.AdminResponse;
 import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.DefaultFilterServices;
 import io.tollgate.core.filter.FilterDecision;
@@ -185,5 +186,42 @@ class PromptRegistryTest {
         assertThat(r.get("support-bot")).isNotNull();
         assertThat(r.get("support-bot").versions().keySet()).containsExactly(1, 2, 3);
         assertThat(r.get("support-bot").split().weights()).containsEntry(2, 90).containsEntry(3, 10);
+    }
+
+    @Test
+    void checkListsEveryBadPromptFileAndCreateRefusesTheSame() {
+        Path dir = tmp.resolve("prompts");
+        PromptTestSupport.write(dir, "support-bot", SUPPORT_BOT);
+        PromptTestSupport.write(dir, "a", "id: a\nlabels: { prod: 5 }\nversions:\n  1: { messages: [ { role: user, content: hi } ] }\n");
+        PromptTestSupport.write(dir, "b", "id: not-b\nversions:\n  1: { messages: [ { role: user, content: hi } ] }\n");
+        GatewayConfig config = PromptTestSupport.config(dir, tmp.resolve("labels.json"));
+
+        assertThat(new PromptFilterFactory().check(config)).allSatisfy(p -> assertThat(p.path()).isEqualTo("prompts.dir"))
+                .extracting(ConfigProblem::message)
+                .containsExactly("a.yaml: labels.prod (line 2): no version 5 (versions: [1])",
+                        "b.yaml: id (line 1): id 'not-b' must match the file name 'b'");
+        assertThat(tmp.resolve("labels.json")).as("checking writes nothing").doesNotExist();
+        try (DefaultFilterServices services = TestFilterServices.create()) {
+            assertThatThrownBy(() -> new PromptFilterFactory().create(config, services))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("a.yaml: labels.prod").hasMessageContaining("b.yaml: id");
+        }
+    }
+
+    @Test
+    void aPromptsDirTheConfigNamesMustBeAFolderButTheDefaultMayBeAbsent() throws Exception {
+        GatewayConfig missing = PromptTestSupport.config(tmp.resolve("promts"), tmp.resolve("labels.json"));
+        assertThat(new PromptFilterFactory().check(missing)).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("prompts.dir");
+            assertThat(p.message()).contains("promts' does not exist");
+        });
+        try (DefaultFilterServices services = TestFilterServices.create()) {
+            assertThatThrownBy(() -> new PromptFilterFactory().create(missing, services)).hasMessageContaining("promts' does not exist");
+        }
+        Path file = Files.writeString(tmp.resolve("prompts.yaml"), "id: x\n");
+        assertThat(new PromptFilterFactory().check(PromptTestSupport.config(file, tmp.resolve("labels.json"))))
+                .singleElement().satisfies(p -> assertThat(p.message()).contains("is not a folder"));
+        // config/prompts is not there in this module's working directory: a gateway without prompts needs no folder
+        assertThat(Path.of(io.tollgate.core.config.PromptsConfig.DEFAULT_DIR)).doesNotExist();
+        assertThat(new PromptFilterFactory().check(GatewayConfig.empty())).isEmpty();
     }
 }

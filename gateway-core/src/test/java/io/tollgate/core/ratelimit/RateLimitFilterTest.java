@@ -230,4 +230,18 @@ class RateLimitFilterTest {
         assertThat(RateLimitFilter.formatDuration(1000)).isEqualTo("1s");
         assertThat(RateLimitFilter.formatDuration(360_000)).isEqualTo("6m0s");
     }
+
+    @Test
+    void checkParsesStateRedisOnlyWhenLimitsNeedIt() {
+        RateLimitFilterFactory factory = new RateLimitFilterFactory();
+        GatewayConfig limited = config().key("k", null, limits(10, null), null, null).state("localhost:6379", StateConfig.FailMode.OPEN).build();
+        assertThat(factory.check(limited)).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("state.redis");
+            assertThat(p.message()).contains("localhost:6379", "expected: a URL such as redis://host:6379");
+        });
+        assertThat(factory.check(config().key("k", null, limits(10, null), null, null).state("redis://127.0.0.1:1", StateConfig.FailMode.OPEN).build()))
+                .as("a Redis that is down is no config problem").isEmpty();
+        assertThat(factory.check(config().state("localhost:6379", StateConfig.FailMode.OPEN).build()))
+                .as("no limits: no buckets, Redis is never opened").isEmpty();
+    }
 }

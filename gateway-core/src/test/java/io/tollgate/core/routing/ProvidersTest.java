@@ -43,4 +43,33 @@ class ProvidersTest {
                 .hasMessageContaining("openia")
                 .hasMessageContaining("[groq, openai]");
     }
+
+    /** Refuses any base-url, as a real factory refuses a malformed one. */
+    private static final ProviderFactory PICKY = new ProviderFactory() {
+        @Override public Set<String> types() { return Set.of("picky"); }
+        @Override public ProviderAdapter create(String name, ProviderConfig config, FilterServices services) {
+            if (config.baseUrl() != null) {
+                throw new ConfigException("base-url", config.baseUrl(), "none");
+            }
+            return new PassthroughAdapter(name);
+        }
+    };
+
+    @Test
+    void checkListsTheProblemOfEveryProviderWithItsFullPath() {
+        GatewayConfig config = config(new java.util.TreeMap<>(Map.of(
+                "a", ProviderConfig.of("picky", "http://a", "k"), "b", ProviderConfig.of("picky", "http://b", "k"),
+                "c", ProviderConfig.of("openia", null, "k"), "d", ProviderConfig.of("picky", null, "k"))));
+        assertThat(Providers.check(config, TestFilterServices.create(), List.of(PICKY)))
+                .extracting(p -> p.path() + ": " + p.message())
+                .containsExactly("providers.a.base-url: http://a (expected: none)", "providers.b.base-url: http://b (expected: none)",
+                        "providers.c.type: unknown provider type 'openia' (expected one of [picky])");
+    }
+
+    @Test
+    void buildNamesTheProviderOfABadSetting() {
+        assertThatThrownBy(() -> Providers.build(config(Map.of("a", ProviderConfig.of("picky", "http://a", "k"))), TestFilterServices.create(), List.of(PICKY)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("providers.a.base-url: http://a (expected: none)");
+    }
 }

@@ -1,13 +1,16 @@
 package io.tollgate.providers.gemini;
 
 import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.ProviderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +31,21 @@ public final class VertexProviderFactory implements ProviderFactory {
 
     @Override
     public ProviderAdapter create(String name, ProviderConfig config, FilterServices services) {
+        return adapter(name, config, services, file -> services.shared(VertexTokens.class, () -> new VertexTokens(services)).forFile(file));
+    }
+
+    /**
+     * Every rule of {@link #create}, but the service-account file is only found readable: no token refresher
+     * starts, so checking a config never calls Google's token endpoint.
+     */
+    @Override
+    public List<ConfigProblem> check(String name, ProviderConfig config, FilterServices services) {
+        return ConfigProblem.thrownBy(() -> adapter(name, config, services, file -> fixed(null, "not started: the config is only being checked")));
+    }
+
+    /** The adapter, with {@code refresher} making the token source of a readable service-account file. */
+    private static ProviderAdapter adapter(String name, ProviderConfig config, FilterServices services,
+                                           Function<Path, VertexTokens.TokenSource> refresher) {
         String project = config.project();
         if (project == null || project.isBlank()) {
             throw new ConfigException("project", "is required for vertex-ai (the Google Cloud project id)");
@@ -40,7 +58,7 @@ public final class VertexProviderFactory implements ProviderFactory {
         if (base != null && !base.isBlank() && !(base.startsWith("https://") || base.startsWith("http://"))) {
             throw new ConfigException("base-url", base, "an http(s) URL such as " + VertexEndpoint.defaultBaseUrl(location));
         }
-        VertexTokens.TokenSource tokens = tokens(config, services);
+        VertexTokens.TokenSource tokens = tokens(config, refresher);
         try {
             return new GeminiAdapter(name, new VertexEndpoint(base, project.strip(), location, tokens), config.headers(), services.clock());
         } catch (IllegalArgumentException e) {
@@ -48,7 +66,7 @@ public final class VertexProviderFactory implements ProviderFactory {
         }
     }
 
-    private static VertexTokens.TokenSource tokens(ProviderConfig config, FilterServices services) {
+    private static VertexTokens.TokenSource tokens(ProviderConfig config, Function<Path, VertexTokens.TokenSource> refresher) {
         if (Boolean.FALSE.equals(config.enabled())) {
             return fixed(null, "the provider is disabled (enabled: false)");
         }
@@ -67,7 +85,7 @@ public final class VertexProviderFactory implements ProviderFactory {
         if (!Files.isReadable(path)) {
             throw new ConfigException("credentials-file", file, "a readable service-account JSON key file");
         }
-        return services.shared(VertexTokens.class, () -> new VertexTokens(services)).forFile(path);
+        return refresher.apply(path);
     }
 
     private static VertexTokens.TokenSource fixed(@Nullable String token, @Nullable String problem) {

@@ -8,6 +8,7 @@ import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.config.Secret;
 import io.tollgate.core.error.GatewayException;
+import io.tollgate.core.filter.DefaultFilterServices;
 import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.model.GatewayRequest;
 import io.tollgate.core.model.Json;
@@ -15,7 +16,10 @@ import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.testing.TestFilterServices;
 import io.tollgate.core.upstream.UpstreamRequest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VertexProviderFactoryTest {
 
@@ -64,5 +68,17 @@ class VertexProviderFactoryTest {
         assertThat(none.isEnabled()).isFalse();
         assertThat(none.missingCredential()).contains("Vertex AI access token");
         assertThatThrownBy(() -> none.toUpstream(chat(false), "gemini-2.5-flash")).isInstanceOf(GatewayException.class);
+    }
+
+    @Test
+    void checkAppliesCreatesRulesButStartsNoTokenRefresher(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("sa.json"), "{}");
+        try (DefaultFilterServices services = TestFilterServices.create()) {
+            assertThat(factory.check("v", config("acme", null, "", key.toString()), services)).isEmpty();
+            assertThat(services.existing(VertexTokens.class)).as("no refresher: no thread, no call to Google").isNull();
+            assertThat(factory.check("v", config("acme", null, "", "/nonexistent/sa.json"), services))
+                    .extracting(p -> p.path()).containsExactly("credentials-file");
+            assertThat(factory.check("v", config(null, null, "t", null), services)).extracting(p -> p.path()).containsExactly("project");
+        }
     }
 }

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reloads the config on file change (the config file's folder and the prompts folder are watched;
  * editors that save by rename and Kubernetes' symlink swaps are handled), on SIGHUP, and on demand
- * ({@code POST /admin/reload}). A new file is validated first; only a valid one reaches {@code apply},
- * so a broken edit leaves the old config serving. Reloads are serialized.
+ * ({@code POST /admin/reload}). A new file is checked first, exactly as {@code validate} checks it
+ * ({@link ConfigCheck}); only a valid one reaches {@code apply}, so a broken edit (a prompt file's included)
+ * leaves the old config serving. Reloads are serialized.
  *
  * <p>The watched folders may hold other files that change all the time (a log the gateway itself writes,
  * say): a change reloads only when what a reload reads differs from what the last one read, i.e. the config
@@ -61,7 +62,7 @@ public final class ConfigReloader implements AutoCloseable {
     /** Validates the file and applies it if valid; never throws. */
     public synchronized ReloadResult reloadNow() {
         lastInputs = inputs();
-        ConfigLoader.LoadResult result = ConfigLoader.load(file);
+        ConfigLoader.LoadResult result = ConfigCheck.load(file);   // what validate and serve check, no less
         if (!result.isValid()) {
             failures.increment();
             log.error("config reload rejected, the previous config keeps serving; {} problem(s) in {}:", result.problems().size(), file);

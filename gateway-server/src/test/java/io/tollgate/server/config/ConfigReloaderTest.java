@@ -3,6 +3,7 @@ package io.tollgate.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +82,25 @@ class ConfigReloaderTest {
         Files.writeString(config, CONFIG.formatted("three"));
         awaitApplied(1);
         assertThat(model(applied.get(0))).isEqualTo("three");
+    }
+
+    @Test
+    void aReloadIsCheckedAsValidateChecksItAndARefusedOneAppliesNothing() throws Exception {
+        Path config = start();
+        Files.writeString(config, CONFIG.formatted("two") + "cache: { enabled: true, backend: redis }\n");
+        ConfigReloader.ReloadResult result = reloader.reloadNow();
+        assertThat(result.success()).isFalse();
+        assertThat(result.problems()).extracting(ConfigProblem::toString)
+                .containsExactly("cache.backend (line 5): redis needs state.redis (a redis:// URL)");
+
+        Files.writeString(config, CONFIG.formatted("three") + "prompts: { dir: \"" + dir.resolve("prompts") + "\" }\n");
+        Files.writeString(dir.resolve("prompts/greeter.yaml"), "id: greeter\nversions: {}\n");
+        result = reloader.reloadNow();
+        assertThat(result.success()).isFalse();
+        assertThat(result.problems()).extracting(ConfigProblem::path).containsExactly("prompts.dir");
+        assertThat(result.problems().get(0).message()).startsWith("greeter.yaml: versions");
+        Thread.sleep(1_000);   // the watcher's own reloads of these edits are refused too
+        assertThat(applied).isEmpty();
     }
 
     @Test
