@@ -59,6 +59,7 @@ final class TracerProviders implements AutoCloseable {
     TracerProviders(ScheduledExecutorService scheduler, Function<TracingConfig, SpanExporter> exporters) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.exporters = Objects.requireNonNull(exporters, "exporters");
+        OtelLogBridge.install();
     }
 
     /** The tracer for {@code config}: the one already built when the section did not change. */
