@@ -99,6 +99,10 @@ class TracingFilterTest {
     }
 
     private FilterChain chain(String tracing) throws Exception {
+        return chain(tracing, List.of());
+    }
+
+    private FilterChain chain(String tracing, List<FilterFactory> extra) throws Exception {
         Files.createDirectories(dir);
         GatewayConfig config = ConfigLoader.parse("""
                 providers:
@@ -116,8 +120,9 @@ class TracingFilterTest {
                 tracing: %s
                 """.formatted(KEY, dir.resolve("ledger.db"), tracing), "test.yaml", Map.<String, String>of()::get).orThrow();
         Set<String> types = Set.of("tracing", "auth", "model-access", "rate-limit", "metering");
-        List<FilterFactory> factories = ServiceLoader.load(FilterFactory.class).stream().map(ServiceLoader.Provider::get)
-                .filter(f -> types.contains(f.type())).toList();
+        List<FilterFactory> factories = new java.util.ArrayList<>(ServiceLoader.load(FilterFactory.class).stream().map(ServiceLoader.Provider::get)
+                .filter(f -> types.contains(f.type())).toList());
+        factories.addAll(extra);
         Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
         adapters.put("a", new UsageAdapter("a"));
         adapters.put("b", new UsageAdapter("b"));
@@ -382,5 +387,35 @@ class TracingFilterTest {
                 new RecordingSink());
 
         assertThat(spans(SpanKind.SERVER)).singleElement().satisfies(s -> assertThat(s.getTraceId()).isEqualTo(CALLER_TRACE));
+    }
+
+    @Test
+    void anInternalRequestsAttemptIsASpanOfTheRequestThatMadeIt() throws Exception {
+        // a filter asking the gateway itself for something on the caller's behalf, as the semantic cache embeds questions
+        FilterFactory asker = new FilterFactory() {
+            @Override public String type() { return "asker"; }
+            @Override public int order() { return io.tollgate.core.filter.FilterOrder.CACHE; }
+            @Override public io.tollgate.core.filter.GatewayFilter create(GatewayConfig config, io.tollgate.core.filter.FilterServices s) {
+                return ex -> s.gatewayClient().send(ex, GatewayRequest.of(ApiKind.EMBEDDINGS, Json.object().put("model", "chat").put("input", "q")),
+                        "semantic-cache", Duration.ofSeconds(5)).thenApply(r -> new io.tollgate.core.filter.FilterDecision.Proceed(
+                                io.tollgate.core.filter.ResponseHook.NONE));
+            }
+        };
+        FilterChain chain = chain("{ enabled: true }", List.of(asker));
+        services.gatewayClient(new io.tollgate.core.filter.ChainClient(() -> chain.only(io.tollgate.core.filter.GatewayClient.INTERNAL_FILTERS),
+                services.scheduler()));
+        transport.on("a", unary(200, COMPLETION));
+        RecordingSink client = new RecordingSink();
+
+        chain.execute(request(false, "authorization", "Bearer " + KEY), client);
+
+        assertThat(client.events).containsExactly("unary 200");
+        SpanData server = spans(SpanKind.SERVER).getFirst();
+        List<SpanData> attempts = spans(SpanKind.CLIENT);
+        assertThat(attempts).extracting(SpanData::getName).containsExactly("embeddings gpt-a", "chat gpt-a");
+        assertThat(attempts).allSatisfy(a -> assertThat(a.getParentSpanId()).isEqualTo(server.getSpanId()));
+        assertThat(attr(attempts.getFirst(), SpanAttributes.REQUEST_ID)).isEqualTo("req-test:semantic-cache");
+        assertThat(transport.requests.getFirst().headers().get("traceparent")).contains(server.getTraceId());
+        assertThat(attr(server, SpanAttributes.ATTEMPTS)).isEqualTo(1L);   // the caller's own; the internal one has its own ledger row
     }
 }
