@@ -11,7 +11,7 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
                             Map<String, ModelConfig> models, Map<String, PriceConfig> pricing,
                             Map<String, TeamConfig> teams, List<KeyConfig> keys, CacheConfig cache,
                             PromptsConfig prompts, StateConfig state, AlertsConfig alerts,
-                            Map<String, FilterSettings> filters, List<GuardrailConfig> guardrails) {
+                            Map<String, FilterSettings> filters, List<GuardrailConfig> guardrails, TracingConfig tracing) {
 
     public GatewayConfig {
         server = Defaults.or(server, ServerConfig.DEFAULT);
@@ -27,6 +27,7 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
         alerts = Defaults.or(alerts, AlertsConfig.DEFAULT);
         filters = Defaults.map(filters);
         guardrails = Defaults.list(guardrails);
+        tracing = Defaults.or(tracing, TracingConfig.DEFAULT);
         for (var e : models.entrySet()) {
             for (int i = 0; i < e.getValue().targets().size(); i++) {
                 String p = e.getValue().targets().get(i).provider();
@@ -81,17 +82,26 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
         }
     }
 
+    /** Without tracing (the shape before it existed). */
+    public GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, ProviderConfig> providers,
+                         Map<String, ModelConfig> models, Map<String, PriceConfig> pricing,
+                         Map<String, TeamConfig> teams, List<KeyConfig> keys, CacheConfig cache,
+                         PromptsConfig prompts, StateConfig state, AlertsConfig alerts,
+                         Map<String, FilterSettings> filters, List<GuardrailConfig> guardrails) {
+        this(server, auth, providers, models, pricing, teams, keys, cache, prompts, state, alerts, filters, guardrails, null);
+    }
+
     /** Without guardrails (the shape before they existed). */
     public GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, ProviderConfig> providers,
                          Map<String, ModelConfig> models, Map<String, PriceConfig> pricing,
                          Map<String, TeamConfig> teams, List<KeyConfig> keys, CacheConfig cache,
                          PromptsConfig prompts, StateConfig state, AlertsConfig alerts,
                          Map<String, FilterSettings> filters) {
-        this(server, auth, providers, models, pricing, teams, keys, cache, prompts, state, alerts, filters, null);
+        this(server, auth, providers, models, pricing, teams, keys, cache, prompts, state, alerts, filters, null, null);
     }
 
     /** An empty config: every default, no providers. */
     public static GatewayConfig empty() {
-        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -60,7 +60,7 @@ public final class DefaultFilterServices implements FilterServices, AutoCloseabl
         return type.cast(existing);
     }
 
-    /** The shared service of {@code type} if one was made, else null (nothing is created). */
+    @Override
     public synchronized <T> @Nullable T existing(Class<T> type) {
         return type.cast(shared.get(type));
     }

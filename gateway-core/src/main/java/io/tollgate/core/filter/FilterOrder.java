@@ -6,6 +6,11 @@ package io.tollgate.core.filter;
  */
 public final class FilterOrder {
 
+    /**
+     * Tracing: outermost, so its span covers every filter, hears every refusal (401, 429, 402, ...) and
+     * its hook is the last to see the answer, after metering settled tokens and cost.
+     */
+    public static final int TRACING = 50;
     /** Virtual-key authentication: everyone after knows the principal. */
     public static final int AUTH = 100;
     /** Prompt-version injection: render before anything reads messages (cache key, token estimate). */

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** What the gateway lends its filters. One instance for the life of the process. */
 public interface FilterServices {
@@ -23,6 +24,12 @@ public interface FilterServices {
      * order of creation, if it is {@link AutoCloseable}.
      */
     <T> T shared(Class<T> type, Supplier<? extends T> factory);
+
+    /**
+     * The shared service of {@code type} if one was made, else null; nothing is created. For a feature
+     * switched off by a reload that must stop what an earlier version started (tracing's exporter).
+     */
+    <T> @Nullable T existing(Class<T> type);
 
     /** For blocking work (JDBC, files, webhooks): never run it on an event loop. */
     Executor blockingExecutor();

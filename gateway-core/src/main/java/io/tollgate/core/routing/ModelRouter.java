@@ -20,6 +20,7 @@ import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.StreamChunk;
 import io.tollgate.core.provider.ChunkSink;
 import io.tollgate.core.provider.StreamTranslator;
+import io.tollgate.core.upstream.AttemptObserver;
 import io.tollgate.core.upstream.BodyBuffer;
 import io.tollgate.core.upstream.UpstreamCall;
 import io.tollgate.core.upstream.UpstreamFailure;
@@ -251,6 +252,10 @@ public final class ModelRouter implements Terminal {
             UpstreamTransport local = t.adapter().localTransport();
             Attempt a = new Attempt(t, canonical, ticker.read());
             current = a;
+            AttemptObserver observer = ex.attr(AttemptObserver.KEY);   // tracing; null while it is off
+            if (observer != null) {
+                a.observed = observer.attemptStarted(ex, request);
+            }
             UpstreamCall call;
             try {
                 call = (local != null ? local : network).send(ex, request, route.config().timeouts(), a);
@@ -346,6 +351,7 @@ public final class ModelRouter implements Terminal {
             private final BodyBuffer body = new BodyBuffer();
             private @Nullable StreamTranslator translator;
             private long firstTokenLatency = -1;
+            AttemptObserver.@Nullable AttemptEnd observed;
 
             Attempt(Target target, GatewayRequest request, long sentNanos) {
                 this.target = target;
@@ -559,13 +565,13 @@ public final class ModelRouter implements Terminal {
 
             private void failBeforeStart(GatewayError error) {
                 stopCall();
-                complete(Outcome.of(error.failure()), ticker.read() - sentNanos, outcome(error.failure()));
+                complete(Outcome.of(error.failure()), ticker.read() - sentNanos, outcome(error.failure()), error);
                 attemptFailed(this, error);
             }
 
             private void failAfterStart(GatewayError error) {
                 stopCall();
-                complete(Outcome.of(error.failure()), ticker.read() - sentNanos, outcome(error.failure()));
+                complete(Outcome.of(error.failure()), ticker.read() - sentNanos, outcome(error.failure()), error);
                 finished = true;
                 sink.fail(error);
             }
@@ -573,7 +579,7 @@ public final class ModelRouter implements Terminal {
             /** The client left: stop reading, count nothing against the target. */
             void abort() {
                 stopCall();
-                complete(Outcome.NEUTRAL, 0, "cancelled");
+                complete(Outcome.NEUTRAL, 0, "cancelled", null);
             }
 
             private void stopCall() {
@@ -588,16 +594,19 @@ public final class ModelRouter implements Terminal {
             }
 
             private void complete(Outcome outcome, long breakerNanos) {
-                complete(outcome, breakerNanos, "success");
+                complete(outcome, breakerNanos, "success", null);
             }
 
-            private void complete(Outcome outcome, long breakerNanos, String metricOutcome) {
+            private void complete(Outcome outcome, long breakerNanos, String metricOutcome, @Nullable GatewayError error) {
                 done = true;
                 long waited = ticker.read() - sentNanos;
                 ex.record().addUpstreamNanos(waited);
                 metrics.upstreamDuration(target.provider(), waited);
                 metrics.attempt(target.provider(), metricOutcome);
                 release(target, outcome, breakerNanos);
+                if (observed != null) {
+                    observed.attemptEnded(status, metricOutcome, error);
+                }
             }
         }
     }

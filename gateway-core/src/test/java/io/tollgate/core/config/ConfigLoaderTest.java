@@ -299,4 +299,66 @@ class ConfigLoaderTest {
                 .containsExactly("cache.backend (line 3): redis needs state.redis", "state.redis: not written in the file: no line");
         assertThat(loaded.rejectedFor(List.of())).isSameAs(loaded);
     }
+
+    @Test
+    void tracingIsOffByDefaultAndBindsEveryKey() {
+        assertThat(parse("").config().tracing()).isEqualTo(TracingConfig.DEFAULT);
+        assertThat(TracingConfig.DEFAULT.enabled()).isFalse();
+        TracingConfig t = ConfigLoader.parse("""
+                tracing:
+                  enabled: true
+                  endpoint: "https://otlp.example.com/v1/traces"
+                  service-name: gateway-eu
+                  sample-ratio: 0.25
+                  headers: { x-honeycomb-team: "${HONEYCOMB_KEY}" }
+                  resource-attributes: { deployment.environment.name: prod }
+                  export-interval: 2s
+                  queue-size: 4096
+                  timeout: 3s
+                  compression: gzip
+                """, "test.yaml", Map.of("HONEYCOMB_KEY", "hc-secret")::get).orThrow().tracing();
+        assertThat(t.enabled()).isTrue();
+        assertThat(t.endpoint()).isEqualTo("https://otlp.example.com/v1/traces");
+        assertThat(t.serviceName()).isEqualTo("gateway-eu");
+        assertThat(t.sampleRatio()).isEqualTo(0.25);
+        assertThat(t.headers()).containsEntry("x-honeycomb-team", Secret.of("hc-secret"));
+        assertThat(t.resourceAttributes()).containsEntry("deployment.environment.name", "prod");
+        assertThat(t.exportInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(t.queueSize()).isEqualTo(4096);
+        assertThat(t.timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(t.compression()).isEqualTo(TracingConfig.Compression.GZIP);
+        assertThat(t.toString()).doesNotContain("hc-secret");
+    }
+
+    @Test
+    void tracingProblemsNameThePathAndLine() {
+        ConfigLoader.LoadResult ratio = parse("""
+                server: { port: 9000 }
+                tracing:
+                  enabled: true
+                  sample-ratio: 1.5
+                """);
+        assertThat(ratio.problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("tracing.sample-ratio");
+            assertThat(p.line()).isEqualTo(4);
+            assertThat(p.message()).isEqualTo("1.5 (expected: a number from 0 to 1)");
+        });
+        ConfigLoader.LoadResult endpoint = parse("tracing: { endpoint: \"localhost:4318\" }\n");
+        assertThat(endpoint.problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("tracing.endpoint");
+            assertThat(p.line()).isEqualTo(1);
+            assertThat(p.message()).contains("expected: an http or https URL");
+        });
+        ConfigLoader.LoadResult typo = parse("""
+                tracing:
+                  sample-rate: 0.5
+                """);
+        assertThat(typo.problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("tracing.sample-rate");
+            assertThat(p.line()).isEqualTo(2);
+            assertThat(p.message()).contains("unknown key", "did you mean 'sample-ratio'?");
+        });
+        assertThat(parse("tracing: { queue-size: 0 }\n").problems()).singleElement()
+                .satisfies(p -> assertThat(p.toString()).isEqualTo("tracing.queue-size (line 1): 0 (expected: >= 1)"));
+    }
 }

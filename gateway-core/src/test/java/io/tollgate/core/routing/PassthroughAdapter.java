@@ -26,7 +26,7 @@ import java.time.Duration;
  * {@code http://<name>.test/v1/chat/completions}; answers come back as-is; SSE via {@link SseDecoder};
  * an SSE event whose data has an {@code "error"} object is reported as an in-stream error.
  */
-class PassthroughAdapter implements ProviderAdapter {
+public class PassthroughAdapter implements ProviderAdapter {
 
     private final String name;
     volatile boolean enabled = true;
@@ -35,7 +35,7 @@ class PassthroughAdapter implements ProviderAdapter {
     /** The API of the last request translated. */
     volatile ApiKind lastApi;
 
-    PassthroughAdapter(String name) {
+    public PassthroughAdapter(String name) {
         this.name = name;
     }
 

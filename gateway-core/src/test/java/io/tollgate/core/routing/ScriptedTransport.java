@@ -26,23 +26,23 @@ import java.util.function.Consumer;
  * repeats. Scripts run synchronously inside {@code send}, moving the {@link FakeTicker} to simulate
  * latency; {@link #manual()} scripts hand the test a {@link Call} to drive step by step.
  */
-final class ScriptedTransport implements UpstreamTransport {
+public final class ScriptedTransport implements UpstreamTransport {
 
     /** One scripted attempt. */
     @FunctionalInterface
-    interface Script extends Consumer<Call> { }
+    public interface Script extends Consumer<Call> { }
 
     private final FakeTicker ticker;
     private final Map<String, Deque<Script>> scripts = new HashMap<>();
     final List<String> sent = new ArrayList<>();
-    final List<UpstreamRequest> requests = new ArrayList<>();
-    final List<Call> calls = new ArrayList<>();
+    public final List<UpstreamRequest> requests = new ArrayList<>();
+    public final List<Call> calls = new ArrayList<>();
 
-    ScriptedTransport(FakeTicker ticker) {
+    public ScriptedTransport(FakeTicker ticker) {
         this.ticker = ticker;
     }
 
-    ScriptedTransport on(String provider, Script... answers) {
+    public ScriptedTransport on(String provider, Script... answers) {
         Deque<Script> q = scripts.computeIfAbsent(provider, p -> new ArrayDeque<>());
         q.addAll(List.of(answers));
         return this;
@@ -71,11 +71,11 @@ final class ScriptedTransport implements UpstreamTransport {
 
     // ---- scripts ----
 
-    static Script unary(int status, String body, String... headers) {
+    public static Script unary(int status, String body, String... headers) {
         return unary(Duration.ZERO, status, body, headers);
     }
 
-    static Script unary(Duration latency, int status, String body, String... headers) {
+    public static Script unary(Duration latency, int status, String body, String... headers) {
         return c -> {
             c.ticker.advance(latency);
             c.head(status, headers);
@@ -85,7 +85,7 @@ final class ScriptedTransport implements UpstreamTransport {
     }
 
     /** A complete SSE stream: one event per chunk, then [DONE]. */
-    static Script stream(Duration firstToken, String... chunks) {
+    public static Script stream(Duration firstToken, String... chunks) {
         return c -> {
             c.ticker.advance(firstToken);
             c.head(200, "content-type", "text/event-stream");
@@ -102,16 +102,16 @@ final class ScriptedTransport implements UpstreamTransport {
     }
 
     /** Does nothing: the test drives the returned {@link Call}. */
-    static Script manual() {
+    public static Script manual() {
         return c -> { };
     }
 
     /** One attempt in flight, drivable by a test. */
-    static final class Call implements UpstreamCall {
+    public static final class Call implements UpstreamCall {
         final String provider;
         final UpstreamListener listener;
         final FakeTicker ticker;
-        boolean cancelled;
+        public boolean cancelled;
         boolean paused;
         int pauses;
         int resumes;
@@ -122,17 +122,17 @@ final class ScriptedTransport implements UpstreamTransport {
             this.ticker = ticker;
         }
 
-        Call head(int status, String... headers) {
+        public Call head(int status, String... headers) {
             if (!cancelled) listener.onHead(status, MutableHeaders.of(headers));
             return this;
         }
 
-        Call body(String text) {
+        public Call body(String text) {
             if (!cancelled) listener.onBody(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
             return this;
         }
 
-        Call end() {
+        public Call end() {
             if (!cancelled) listener.onEnd();
             return this;
         }

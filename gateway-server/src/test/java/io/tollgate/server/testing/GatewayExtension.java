@@ -31,6 +31,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
     private final String yaml;
     private @Nullable Supplier<String> upstream;
+    private final Map<String, Supplier<String>> placeholders = new java.util.LinkedHashMap<>();
     private Function<String, @Nullable String> env = System::getenv;
     private @Nullable GatewayServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -48,6 +49,12 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         return this;
     }
 
+    /** Replaces {@code placeholder} in the YAML with {@code value}'s value at start (a second server's URL). */
+    public GatewayExtension replace(String placeholder, Supplier<String> value) {
+        placeholders.put(placeholder, value);
+        return this;
+    }
+
     /** The environment that {@code ${VAR}} references in the config read (default: the process's). */
     public GatewayExtension env(Map<String, String> variables) {
         this.env = variables::get;
@@ -57,6 +64,9 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         String text = upstream == null ? yaml : yaml.replace("@UPSTREAM@", upstream.get());
+        for (Map.Entry<String, Supplier<String>> p : placeholders.entrySet()) {
+            text = text.replace(p.getKey(), p.getValue().get());
+        }
         ConfigLoader.LoadResult result = ConfigLoader.parse(text, "test.yaml", env);
         if (!result.isValid()) {
             throw new IllegalArgumentException("test config is invalid: " + result.problems());
