@@ -98,7 +98,8 @@ final class TracerProviders implements AutoCloseable {
                 return;   // close() got it first
             }
         }
-        provider.shutdown().join(10, TimeUnit.SECONDS);
+        // not joined: this runs on the shared scheduler, whose tasks must not block; the batch thread exports the rest
+        provider.shutdown();
     }
 
     /** Sends what is queued now (tests; an orderly stop does this through {@link #close()}). */
