@@ -42,7 +42,7 @@ public final class ModelsApi {
         return (ex, sink) -> {
             String wanted = ex.request().model();
             if (!wanted.isEmpty()) {
-                if (listed(config, routes, ex, wanted)) {
+                if (listed(routes, ex, wanted)) {
                     sink.unary(GatewayResponse.json(200, model(Json.object(), wanted), null));
                 } else {
                     sink.fail(GatewayError.modelNotFound(wanted));
@@ -52,7 +52,7 @@ public final class ModelsApi {
             ObjectNode root = Json.object().put("object", "list");
             ArrayNode data = root.putArray("data");
             for (String alias : config.models().keySet()) {
-                if (listed(config, routes, ex, alias)) {
+                if (listed(routes, ex, alias)) {
                     model(data.addObject(), alias);
                 }
             }
@@ -60,8 +60,8 @@ public final class ModelsApi {
         };
     }
 
-    private static boolean listed(GatewayConfig config, Routes routes, Exchange ex, String alias) {
-        Route route = config.models().containsKey(alias) ? routes.route(alias) : null;
+    private static boolean listed(Routes routes, Exchange ex, String alias) {
+        Route route = routes.route(alias);
         return ex.principal().mayUse(alias) && route != null && route.anyEnabled();
     }
 
