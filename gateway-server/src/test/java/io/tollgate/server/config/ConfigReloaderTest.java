@@ -1,6 +1,7 @@
 package io.tollgate.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tollgate.core.config.ConfigProblem;
@@ -8,9 +9,9 @@ import io.tollgate.core.config.GatewayConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,12 +50,14 @@ class ConfigReloaderTest {
         return c.models().get("chat").targets().get(0).model();
     }
 
-    void awaitApplied(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (applied.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    void awaitApplied(int n) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> applied.size() >= n);
         assertThat(applied).hasSize(n);
+    }
+
+    /** Nothing is applied for a second: several debounce periods of the watcher. */
+    void assertNothingAppliedForASecond() {
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(applied::isEmpty);
     }
 
     @Test
@@ -63,8 +66,8 @@ class ConfigReloaderTest {
         Files.writeString(config, CONFIG.formatted("two"));
         awaitApplied(1);
         assertThat(model(applied.get(0))).isEqualTo("two");
-        Thread.sleep(1_000);   // several debounce periods: the reload's own reads and logs start nothing new
-        assertThat(applied).hasSize(1);
+        // several debounce periods: the reload's own reads and logs start nothing new
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> applied.size() == 1);
     }
 
     @Test
@@ -76,8 +79,7 @@ class ConfigReloaderTest {
             Thread.sleep(50);
         }
         Files.writeString(config, CONFIG.formatted("one"));   // an editor saving unchanged content
-        Thread.sleep(1_000);
-        assertThat(applied).isEmpty();
+        assertNothingAppliedForASecond();
         // and the watcher still works afterwards
         Files.writeString(config, CONFIG.formatted("three"));
         awaitApplied(1);
@@ -99,16 +101,14 @@ class ConfigReloaderTest {
         assertThat(result.success()).isFalse();
         assertThat(result.problems()).extracting(ConfigProblem::path).containsExactly("prompts.dir");
         assertThat(result.problems().get(0).message()).startsWith("greeter.yaml: versions");
-        Thread.sleep(1_000);   // the watcher's own reloads of these edits are refused too
-        assertThat(applied).isEmpty();
+        assertNothingAppliedForASecond();   // the watcher's own reloads of these edits are refused too
     }
 
     @Test
     void aNewPromptFileReloadsButOtherFilesInThePromptsFolderDoNot() throws Exception {
         start();
         Files.writeString(dir.resolve("prompts/notes.txt"), "not a prompt");
-        Thread.sleep(1_000);
-        assertThat(applied).isEmpty();
+        assertNothingAppliedForASecond();
         Files.writeString(dir.resolve("prompts/greeter.yaml"), """
                 id: greeter
                 labels: { production: 1 }
