@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Writes ledger rows off the request path. {@link #enqueue} runs on event loops: a lock-free bounded queue,
  * never blocking; a full queue drops the row and counts {@code gateway.ledger.dropped}. A timer moves the
  * queue to the database every {@code state.flush-interval} in batched inserts on the blocking executor, each batch
- * added to the hourly rollup ({@link HourlySpend}) in its own transaction.
+ * added to the hourly rollup ({@link HourlySpend}) in its own transaction. A full batch does not wait for the timer:
+ * at tens of thousands of requests a second, rows held for a whole interval outlive young collections and are
+ * promoted, and the old generation (the process's RSS) grows with the request rate.
  * {@link #close()} writes everything still queued (the SIGTERM path), so only a kill -9 loses rows, at most
  * one flush interval's worth. A failed batch stays pending and is retried on the next flush.
  */
@@ -81,7 +83,8 @@ public final class LedgerWriter implements AutoCloseable {
 
     /** Queues a row; never blocks. False (and counted) when the queue is full or the writer closed. */
     public boolean enqueue(LedgerRow row) {
-        if (closed || queued.incrementAndGet() > capacity) {
+        int n = closed ? 0 : queued.incrementAndGet();
+        if (closed || n > capacity) {
             if (!closed) {
                 queued.decrementAndGet();
             }
@@ -92,6 +95,9 @@ public final class LedgerWriter implements AutoCloseable {
             return false;
         }
         queue.offer(row);
+        if (n >= BATCH && !flushScheduled.get()) {
+            scheduleFlush();
+        }
         return true;
     }
 

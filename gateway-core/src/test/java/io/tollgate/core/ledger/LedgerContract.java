@@ -140,6 +140,18 @@ abstract class LedgerContract {
     }
 
     @Test
+    void aFullBatchIsWrittenWithoutWaitingForTheTimer() throws Exception {
+        open(Duration.ofHours(1), 10_000); // the timer never fires; the writer's executor runs a flush inline
+        for (int i = 0; i < 499; i++) {
+            writer.enqueue(row("r" + i, T0, "k1", null, null, Map.of(), "gpt-4o", 0.001));
+        }
+        assertThat(count()).isZero();
+        writer.enqueue(row("r499", T0, "k1", null, null, Map.of(), "gpt-4o", 0.001));
+        assertThat(count()).isEqualTo(500);
+        assertThat(writer.queued()).isZero();
+    }
+
+    @Test
     void fullQueueDropsAndCountsInsteadOfBlocking() {
         open(Duration.ofHours(1), 3);
         for (int i = 0; i < 5; i++) {
