@@ -58,10 +58,11 @@ class OpsIT {
         try {
             HttpResponse<String> ok = gateway.post("/v1/chat/completions", "{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             HttpResponse<String> refused = gateway.post("/v1/chat/completions", "{\"model\":\"other\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            HttpResponse<String> unparsable = gateway.post("/v1/chat/completions", "{\"model\": ");
             String okId = ok.headers().firstValue("x-request-id").orElseThrow();
             String refusedId = refused.headers().firstValue("x-request-id").orElseThrow();
 
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(lines.list).hasSize(2));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(lines.list).hasSize(3));
             JsonNode first = Json.MAPPER.readTree(lines.list.get(0).getFormattedMessage());
             JsonNode second = Json.MAPPER.readTree(lines.list.get(1).getFormattedMessage());
             assertThat(first.path("request_id").asText()).isEqualTo(okId);
@@ -71,6 +72,13 @@ class OpsIT {
             assertThat(first.path("duration_ms").asDouble()).isPositive();
             assertThat(second.path("request_id").asText()).isEqualTo(refusedId);
             assertThat(second.path("status").asInt()).isEqualTo(refused.statusCode()).isEqualTo(403);
+            // refused before the chain (the body does not parse): a shorter line, still tied to its request id
+            JsonNode third = Json.MAPPER.readTree(lines.list.get(2).getFormattedMessage());
+            assertThat(unparsable.statusCode()).isEqualTo(400);
+            assertThat(third.path("request_id").asText()).isEqualTo(unparsable.headers().firstValue("x-request-id").orElseThrow());
+            assertThat(third.path("api").asText()).isEqualTo("/v1/chat/completions");
+            assertThat(third.path("status").asInt()).isEqualTo(400);
+            assertThat(third.path("error").asText()).isEqualTo(Json.MAPPER.readTree(unparsable.body()).at("/error/code").asText()).isNotEmpty();
             assertThat(lines.list.get(0).getFormattedMessage()).doesNotContain("tg-test-key");
         } finally {
             access.detachAppender(lines);

@@ -1,6 +1,7 @@
 package io.tollgate.core.accesslog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.filter.Exchange;
 import io.tollgate.core.filter.RequestObserver;
 import io.tollgate.core.ledger.LedgerRow;
@@ -14,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code server.access-log}: one JSON line per finished request on the logger {@value #LOGGER_NAME},
+ * {@code server.access-log}: one JSON line per finished request on the logger {@value #LOGGER_NAME}
+ * (and a shorter one per request refused before the chain, {@link #refused}),
  * for log pipelines (Loki, Elasticsearch, CloudWatch) that do not read the ledger. The same facts as
  * the ledger row (it is built from one), plus the API, stream flag and the gateway's own time.
  * Never the key, the prompt or the answer: only ids, counts and timings.
@@ -39,6 +41,26 @@ public final class AccessLog implements RequestObserver {
         if (log.isInfoEnabled()) {
             log.info(line(ex, completion, clock));
         }
+    }
+
+    /**
+     * The line for a client-API request refused before the chain ran (no valid key, a body that does not parse,
+     * a wrong content type, too large, draining): only what is known before a key or a model is.
+     */
+    public static void refused(Clock clock, String requestId, String api, GatewayError error) {
+        if (log.isInfoEnabled()) {
+            log.info(refusedLine(clock, requestId, api, error));
+        }
+    }
+
+    static String refusedLine(Clock clock, String requestId, String api, GatewayError error) {
+        return Json.object()
+                .put("ts", clock.instant().toString())
+                .put("request_id", requestId)
+                .put("api", api)
+                .put("status", error.status())
+                .put("error", error.code())
+                .toString();
     }
 
     static String line(Exchange ex, Completion completion, Clock clock) {

@@ -80,6 +80,19 @@ class AccessLogTest {
     }
 
     @Test
+    void aRequestRefusedBeforeTheChainIsAShortLineOfWhatIsKnown() throws Exception {
+        GatewayError error = GatewayError.of(io.tollgate.core.error.ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type 'text/plain' is not supported.");
+        JsonNode line = Json.MAPPER.readTree(AccessLog.refusedLine(clock, "req-1", "/v1/messages", error));
+
+        assertThat(line.path("ts").asText()).isEqualTo("2026-11-23T10:00:00Z");
+        assertThat(line.path("request_id").asText()).isEqualTo("req-1");
+        assertThat(line.path("api").asText()).isEqualTo("/v1/messages");
+        assertThat(line.path("status").asInt()).isEqualTo(415);
+        assertThat(line.path("error").asText()).isEqualTo(error.code());
+        assertThat(line.has("key")).isFalse();
+    }
+
+    @Test
     void offByDefaultOnWithTheServerKeyAndAReloadCanSwitchIt() {
         var services = TestFilterServices.create();
         var off = ConfigLoader.parse("server: { port: 0 }", "t.yaml").orThrow();

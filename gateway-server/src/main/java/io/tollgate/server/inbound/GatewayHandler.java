@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.tollgate.core.accesslog.AccessLog;
 import io.tollgate.core.api.ClientCodec;
 import io.tollgate.core.api.ResponseEncoder;
 import io.tollgate.core.error.ErrorCode;
@@ -213,10 +214,18 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         write(ctx, r, refusal(runtime, r.path(), r.headers(), objection != null ? objection : error));
     }
 
-    /** {@link #errorResponse} for a client-API request refused before the chain, counted in {@code gateway_requests_total}. */
+    /**
+     * {@link #errorResponse} for a client-API request refused before the chain, counted in {@code gateway_requests_total}
+     * and, when {@code server.access-log} is on, logged there.
+     */
     static FullHttpResponse refusal(GatewayRuntime runtime, String path, Headers headers, GatewayError error) {
         runtime.requestMeters().refused(error.status());
-        return errorResponse(runtime, path, headers, error);
+        String requestId = requestId(headers);
+        if (runtime.current().config().server().accessLog()) {
+            ApiKind api = apiFor(path);
+            AccessLog.refused(runtime.services().clock(), requestId, api != null ? api.path() : clip(path), error);
+        }
+        return errorResponse(runtime, path, requestId, error);
     }
 
     private FullHttpResponse errorResponse(Request r, GatewayError error) {
@@ -228,11 +237,15 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
      * OpenAI's elsewhere), with the request id, and {@code retry-after} when the error has one.
      */
     static FullHttpResponse errorResponse(GatewayRuntime runtime, String path, Headers headers, GatewayError error) {
+        return errorResponse(runtime, path, requestId(headers), error);
+    }
+
+    private static FullHttpResponse errorResponse(GatewayRuntime runtime, String path, String requestId, GatewayError error) {
         ApiKind api = apiFor(path);
         ClientCodec codec = api == null ? null : runtime.codec(api);
         FullHttpResponse response = codec == null ? Responses.error(error)
                 : Responses.error(error, codec.encoder(GatewayRequest.of(api, Json.object())).error(error));
-        response.headers().set("x-request-id", requestId(headers));
+        response.headers().set("x-request-id", requestId);
         return response;
     }
 
