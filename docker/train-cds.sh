@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes, at image build time, the class-data archive a gateway's first start would otherwise spend
-# ~0.7 s writing (docs/operations.md, "Start-up"): starts bin/tollgate on a throw-away config with the
+# ~0.7 s writing (docs/operations.md, "Start-up"; on JDK 25+ an AOT cache): starts bin/tollgate on a throw-away config with the
 # in-process mock provider, serves a few calls so the request path's classes are loaded, stops it with
 # SIGTERM (the JVM writes the archive at exit) and leaves the archive in $1 for bin/tollgate to copy
 # into TOLLGATE_DATA (set TOLLGATE_CDS_SEED=$1). Runs once per collector bin/tollgate may choose: the
@@ -61,11 +61,11 @@ train() {
   kill -TERM "$pid"
   wait "$pid" || true
   trap 'rm -rf "$work"' EXIT
-  cp "$data"/tollgate-cds-*.jsa "$out"/
+  cp "$data"/tollgate-cds-* "$out"/
 }
 
 train                      # the collector for this machine's CPU count
 if [ "$(nproc)" -gt 2 ]; then
   train taskset -c 0       # and SerialGC's, which bin/tollgate picks on 1-2 CPUs
 fi
-ls "$out"/tollgate-cds-*.jsa
+ls "$out"/tollgate-cds-*
