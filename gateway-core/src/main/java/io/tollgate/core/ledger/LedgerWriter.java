@@ -83,22 +83,25 @@ public final class LedgerWriter implements AutoCloseable {
 
     /** Queues a row; never blocks. False (and counted) when the queue is full or the writer closed. */
     public boolean enqueue(LedgerRow row) {
-        int n = closed ? 0 : queued.incrementAndGet();
-        if (closed || n > capacity) {
-            if (!closed) {
-                queued.decrementAndGet();
-            }
-            dropped.increment();
-            if (log.isWarnEnabled()) {
-                log.warn("Ledger row for request {} dropped: {}", row.requestId(), closed ? "ledger closed" : "write queue full (" + capacity + ")");
-            }
-            return false;
+        if (closed) {
+            return drop(row, "ledger closed");
+        }
+        int n = queued.incrementAndGet();
+        if (n > capacity) {
+            queued.decrementAndGet();
+            return drop(row, "write queue full (" + capacity + ")");
         }
         queue.offer(row);
         if (n >= BATCH && !flushScheduled.get()) {
             scheduleFlush();
         }
         return true;
+    }
+
+    private boolean drop(LedgerRow row, String why) {
+        dropped.increment();
+        log.warn("Ledger row for request {} dropped: {}", row.requestId(), why);
+        return false;
     }
 
     /** Rows waiting in the queue (not counting a batch being written). */
