@@ -222,8 +222,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         runtime.requestMeters().refused(error.status());
         String requestId = requestId(headers);
         if (runtime.current().config().server().accessLog()) {
-            ApiKind api = apiFor(path);
-            AccessLog.refused(runtime.services().clock(), requestId, api != null ? api.path() : clip(path), error);
+            AccessLog.refused(runtime.services().clock(), requestId, path, error);   // path: one of apiFor's
         }
         return errorResponse(runtime, path, requestId, error);
     }
