@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Makes, at image build time, the class-data archive a gateway's first start would otherwise spend
-# ~0.7 s writing (docs/operations.md, "Start-up"; on JDK 25+ an AOT cache): starts bin/tollgate on a throw-away config with the
-# in-process mock provider, serves a few calls so the request path's classes are loaded, stops it with
-# SIGTERM (the JVM writes the archive at exit) and leaves the archive in $1 for bin/tollgate to copy
-# into TOLLGATE_DATA (set TOLLGATE_CDS_SEED=$1). Runs once per collector bin/tollgate may choose: the
+# Makes, at image build time, the class-data archive (on JDK 25+ an AOT cache) that a gateway's first
+# start would otherwise record, ~2 s slower, and its first stop write, ~7 s slower (docs/operations.md,
+# "Start-up"): starts bin/tollgate on a throw-away config with the in-process mock provider, serves a
+# few calls so the request path's classes are loaded, stops it with SIGTERM (the JVM writes the archive
+# at exit) and leaves the archive in $1 for bin/tollgate to copy into TOLLGATE_DATA (set
+# TOLLGATE_CDS_SEED=$1). Runs once per collector bin/tollgate may choose: the
 # archive only matches the JVM flags it was made with.
 #   docker/train-cds.sh /app/cds
 set -euo pipefail
