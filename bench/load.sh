@@ -7,6 +7,7 @@
 #                 [--config bench/bench.yaml | bench/bench-proxy.yaml | bench/bench-io-uring.yaml]
 #   bench/load.sh --ttft [--trickle-ms 10] [--rates "100 200 500"] [--warmup 10]
 #   bench/load.sh --baseline-jar /tmp/gateway-before.jar ...   # A/B: another build of the gateway side by side
+#   bench/load.sh --no-pm-qos ...   # let idle CPUs halt during the run (see below)
 #
 # --ttft: streamed requests to an upstream that spaces its 24 SSE events --trickle-ms apart (a model
 # generating tokens), at fixed rates, through StreamProbe, after --warmup seconds of each target at the
@@ -14,12 +15,16 @@
 # --baseline-jar: a second gateway from that jar (same config, port 18089) joins the run as target
 # "baseline", so a change is measured against the build before it in the same interleaved rounds.
 # Also reports CPU time per request of each proxy at saturation (from /proc, user + system).
+# While it measures, it holds /dev/cpu_dma_latency at 0 (as ../shared/bench does): idle CPUs then poll
+# instead of halting. On a VM a halted vCPU is woken through the hypervisor, which costs tens of µs to
+# milliseconds per wake-up and swamps what a proxy adds at fixed rates (direct calls at 1000 req/s:
+# p50 0.7-1.3 ms without it, ~0.14 ms with it). Needs root; without it the run goes on and says so.
 #
 # Needs: wrk and nginx (apt-get install wrk nginx), the built jars (./mvnw -q package -DskipTests).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-duration=10; rates=""; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml; ttft=0; trickle=10; baseline=""
+duration=10; rates=""; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml; ttft=0; trickle=10; baseline=""; pm_qos=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2;; --rates) rates="$2"; shift 2;; --conns) conns="$2"; shift 2;;
@@ -27,6 +32,7 @@ while [ $# -gt 0 ]; do
     --config) config="$2"; shift 2;;
     --ttft) ttft=1; stream=1; shift;; --trickle-ms) trickle="$2"; shift 2;;
     --baseline-jar) baseline="$2"; shift 2;;
+    --no-pm-qos) pm_qos=0; shift;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -94,13 +100,24 @@ hz=$(getconf CLK_TCK)
 run() { # target conns rate -> RESULT line (+ cpu_us=<CPU microseconds per request>)
   local before after line reqs
   before=$(ticks "${procs[$1]}")
-  line=$(BODY_FILE="$body" AUTH="${auth[$1]}" RATE="$3" CONNS="$2" THREADS=1 \
+  line=$(BODY_FILE="$body" AUTH="${auth[$1]}" RATE="$3" THREADS=1 \
     wrk -t1 -c"$2" -d"${duration}s" --timeout 10s -s bench/post.lua "${url[$1]}" 2>&1 | grep '^RESULT' || echo "RESULT requests=0")
   after=$(ticks "${procs[$1]}")
   reqs=$(field "$line" requests)
   echo "$line cpu_us=$(( (after - before) * 1000000 / hz / (reqs > 0 ? reqs : 1) ))"
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+# Idle CPUs poll while the holder keeps the file open (the kernel's idle=poll, for this run only).
+idle="idle CPUs halt (--no-pm-qos)"
+if [ "$pm_qos" = 1 ]; then
+  if [ -w /dev/cpu_dma_latency ]; then
+    ( exec 3> /dev/cpu_dma_latency; printf '\0\0\0\0' >&3; exec sleep 86400 ) &
+    pids+=($!); idle="idle CPUs poll (cpu_dma_latency 0 held during the run)"
+  else
+    idle="idle CPUs halt (/dev/cpu_dma_latency not writable: run as root for fixed-rate latencies)"
+  fi
+fi
 
 if [ "$ttft" = 1 ]; then
   # streamed requests at fixed rates through StreamProbe, interleaved per round; medians over rounds
@@ -118,6 +135,8 @@ if [ "$ttft" = 1 ]; then
     for rate in $rates; do for t in "${order[@]}"; do echo -e "$rate\t$t\t$(probe "$t" "$rate")" >> "$results"; done; done
   done
   echo "## Tollgate streaming latency: 24 SSE events ${trickle} ms apart, ${duration}s x ${rounds} rounds, $(nproc) cores"
+  echo
+  echo "$idle"
   echo
   echo "| rate | target | first chunk p50 µs | p90 µs | p99 µs | +first p50 µs | +first p99 µs | last chunk p50 µs | +last p50 µs | errors |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -154,10 +173,14 @@ rss_kb=$(awk '/VmRSS/{print $2}' /proc/$gw_pid/status)
 kind=$([ "$stream" = 1 ] && echo "SSE (24 events)" || echo "JSON (816 B)")
 echo "## Tollgate load test: $kind, ${conns} connections, ${duration}s x ${rounds} rounds, $(nproc) cores"
 echo
+echo "$idle"
+echo
 echo "startup to first served request: ${startup_ms} ms; gateway RSS after the run: $((rss_kb / 1024)) MB"
 echo
-echo "| mode | target | req/s | p50 µs | p90 µs | p99 µs | p99.9 µs | +p50 µs | +p99 µs | CPU µs/req | errors |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "late %: fixed-rate requests sent more than 1 ms after their slot because every connection was busy (near 0: the rate held)."
+echo
+echo "| mode | target | req/s | p50 µs | p90 µs | p99 µs | p99.9 µs | +p50 µs | +p99 µs | CPU µs/req | late % | errors |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for mode in sat $rates; do
   declare -A p50 p99
   for t in "${targets[@]}"; do
@@ -169,6 +192,8 @@ for mode in sat $rates; do
     err=$(echo "$rows" | while read -r l; do echo $(( $(field "$l" errors) + $(field "$l" non2xx) )); done | paste -sd+ | bc)
     add50="-"; add99="-"
     if [ "$t" != direct ]; then add50=$(( p50[$t] - p50[direct] )); add99=$(( p99[$t] - p99[direct] )); fi
-    echo "| $([ "$mode" = sat ] && echo saturation || echo "$mode req/s") | $t | $req | ${p50[$t]} | $(med p90) | ${p99[$t]} | $(med p999) | $add50 | $add99 | $(med cpu_us) | $err |"
+    late="-"; [ "$mode" = sat ] || late=$(echo "$rows" | while read -r l; do r=$(field "$l" requests); echo "$(field "$l" late) ${r:-0}"; done \
+      | awk '{l += $1; n += $2} END {printf "%.1f", (n > 0 ? 100 * l / n : 0)}')
+    echo "| $([ "$mode" = sat ] && echo saturation || echo "$mode req/s") | $t | $req | ${p50[$t]} | $(med p90) | ${p99[$t]} | $(med p999) | $add50 | $add99 | $(med cpu_us) | $late | $err |"
   done
 done
