@@ -115,9 +115,9 @@ public final class GatewayServer implements AutoCloseable {
         jvmMeters.join(); // the first scrape sees every meter
         GatewayServer server = new GatewayServer(runtime, state, group, channel, management, config.server().shutdownGrace(),
                 transports, clients, upstream);
-        log.info("Tollgate listening on {}:{}{} ({} transport, {} event loops), {} ms after JVM start", host, server.port(),
+        log.info("Tollgate listening on {}:{}{} ({} transport, {} event loop{}), {} ms after JVM start", host, server.port(),
                 management == null ? "" : ", health and metrics on :" + server.managementPort(),
-                transports.name(), threads, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+                transports.name(), threads, threads == 1 ? "" : "s", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         return server;
     }
 
