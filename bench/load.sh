@@ -16,9 +16,9 @@
 # "baseline", so a change is measured against the build before it in the same interleaved rounds.
 # Also reports CPU time per request of each proxy at saturation (from /proc, user + system).
 # While it measures, it holds /dev/cpu_dma_latency at 0 (as ../shared/bench does): idle CPUs then poll
-# instead of halting. On a VM a halted vCPU is woken through the hypervisor, which costs tens of µs to
-# milliseconds per wake-up and swamps what a proxy adds at fixed rates (direct calls at 1000 req/s:
-# p50 0.7-1.3 ms without it, ~0.14 ms with it). Needs root; without it the run goes on and says so.
+# instead of halting. On a VM a halted vCPU is woken through the hypervisor, which can cost tens of µs
+# to milliseconds per wake-up, the same order as what a proxy adds at fixed rates, and applies to every
+# target alike. Needs root; without it the run goes on and its report says so.
 #
 # Needs: wrk and nginx (apt-get install wrk nginx), the built jars (./mvnw -q package -DskipTests).
 set -euo pipefail
