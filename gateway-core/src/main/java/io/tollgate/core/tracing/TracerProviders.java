@@ -102,14 +102,33 @@ final class TracerProviders implements AutoCloseable {
         provider.shutdown();
     }
 
-    /** Sends what is queued now (tests; an orderly stop does this through {@link #close()}). */
+    /**
+     * Sends what is queued now (tests; an orderly stop does this through {@link #close()}).
+     *
+     * <p>The SDK's batch processor completes a flush's result before it clears its pending-flush slot, so a
+     * flush asked for just after another can be handed that one's finished result and export nothing. A
+     * result already complete when returned is such a stale one: ask again until the worker takes the request.
+     */
     CompletableResultCode forceFlush() {
         Active a;
         synchronized (this) {
             a = active;
         }
-        return a == null ? CompletableResultCode.ofSuccess() : a.provider().forceFlush();
+        if (a == null) {
+            return CompletableResultCode.ofSuccess();
+        }
+        // The batch thread clears the slot right after completing the result, unless the woken caller took its
+        // CPU first: wait for it by the clock, not by a count of tries.
+        long deadline = System.nanoTime() + STALE_FLUSH_WAIT.toNanos();
+        CompletableResultCode result = a.provider().forceFlush();
+        while (result.isDone() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            result = a.provider().forceFlush();
+        }
+        return result;
     }
+
+    private static final Duration STALE_FLUSH_WAIT = Duration.ofSeconds(1);
 
     /** Flushes and stops every provider: the spans still queued are exported (within their timeout). */
     @Override
