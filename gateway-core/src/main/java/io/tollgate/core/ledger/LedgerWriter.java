@@ -51,6 +51,7 @@ public final class LedgerWriter implements AutoCloseable {
     /** Rows taken from the queue but not yet committed; touched only under {@code this}. */
     private final List<LedgerRow> pending = new ArrayList<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final DropWarnings dropWarnings = new DropWarnings(Duration.ofSeconds(10));
     private final Counter dropped;
     private final Counter written;
     private final ScheduledFuture<?> timer;
@@ -100,7 +101,11 @@ public final class LedgerWriter implements AutoCloseable {
 
     private boolean drop(LedgerRow row, String why) {
         dropped.increment();
-        log.warn("Ledger row for request {} dropped: {}", row.requestId(), why);
+        long unreported = dropWarnings.dropped(System.nanoTime());
+        if (unreported > 0) {
+            log.warn("Ledger dropped {} row(s) since its last warning, the latest for request {}: {} (gateway_ledger_dropped_total counts every one)",
+                    unreported, row.requestId(), why);
+        }
         return false;
     }
 
