@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -122,7 +123,7 @@ final class TracerProviders implements AutoCloseable {
         long deadline = System.nanoTime() + STALE_FLUSH_WAIT.toNanos();
         CompletableResultCode result = a.provider().forceFlush();
         while (result.isDone() && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            LockSupport.parkNanos(50_000);
             result = a.provider().forceFlush();
         }
         return result;
