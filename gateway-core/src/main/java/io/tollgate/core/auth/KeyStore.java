@@ -167,7 +167,7 @@ public final class KeyStore {
         if (k == null || !KeyHash.matches(hash, k.hashUnsafe())) {
             return null;
         }
-        return k.isActive(clock.instant()) ? k : null;
+        return k.isActive(clock) ? k : null;
     }
 
     /** A key by id (config keys first), revoked or not; for limits and budgets: {@code limits()}, {@code budget()}. */

@@ -45,6 +45,11 @@ public record VirtualKey(String id, byte[] hash, Source source, @Nullable String
         return hash;
     }
 
+    /** {@link #isActive(Instant)} now; reads {@code clock} only for a key that expires (most do not). */
+    public boolean isActive(java.time.Clock clock) {
+        return revoked == null && (expires == null || clock.instant().isBefore(expires));
+    }
+
     /** Accepts requests at {@code now}: not revoked and not expired. */
     public boolean isActive(Instant now) {
         return revoked == null && (expires == null || now.isBefore(expires));

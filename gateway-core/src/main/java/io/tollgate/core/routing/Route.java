@@ -43,7 +43,12 @@ public record Route(String alias, ModelConfig config, List<Target> targets, Rout
 
     /** True when at least one target's provider is enabled. */
     public boolean anyEnabled() {
-        return targets.stream().anyMatch(t -> t.adapter().isEnabled());
+        for (Target t : targets) {   // a loop, not a stream: every request asks
+            if (t.adapter().isEnabled()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The providers of this alias, for messages: {@code openai, anthropic}. */

@@ -36,7 +36,7 @@ final class Attempt implements UpstreamCall {
     private final UpstreamRequest request;
     private final TimeoutConfig timeouts;
     private final UpstreamListener listener;
-    private final Origin origin;
+    private final RequestTarget target;
     private @Nullable Channel channel;
     private boolean reused;
     private boolean retriedStale;
@@ -56,7 +56,7 @@ final class Attempt implements UpstreamCall {
         this.request = request;
         this.timeouts = timeouts;
         this.listener = listener;
-        this.origin = Origin.of(request.uri());
+        this.target = transport.target(request.uri());
     }
 
     void start() {
@@ -66,7 +66,7 @@ final class Attempt implements UpstreamCall {
     }
 
     private void acquire() {
-        Channel pooled = transport.pool().poll(origin);
+        Channel pooled = transport.pool().poll(target.origin());
         if (pooled != null) {
             reused = true;
             send(pooled);
@@ -84,7 +84,7 @@ final class Attempt implements UpstreamCall {
         if (finished) {
             return;
         }
-        transport.connect(loop, origin, timeouts.connect()).addListener((ChannelFuture f) -> {
+        transport.connect(loop, target.origin(), timeouts.connect()).addListener((ChannelFuture f) -> {
             if (finished) {
                 if (f.isSuccess()) {
                     f.channel().close();
@@ -106,8 +106,8 @@ final class Attempt implements UpstreamCall {
         ch.pipeline().get(UpstreamHandler.class).attach(this);
         ch.config().setAutoRead(true);
         byte[] body = request.body();
-        Http1Message http = Http1Message.request(request.method(), pathAndQuery())
-                .header("host", origin.hostHeader());
+        Http1Message http = Http1Message.request(request.method(), target.pathAndQuery())
+                .header("host", target.hostHeader());
         request.headers().forEach((name, value) -> {
             if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
                 http.header(name, value);
@@ -123,12 +123,6 @@ final class Attempt implements UpstreamCall {
         });
         firstByteDeadline = System.nanoTime() + timeouts.firstToken().toNanos();
         armBy(firstByteDeadline);
-    }
-
-    private String pathAndQuery() {
-        String path = request.uri().getRawPath();
-        String query = request.uri().getRawQuery();
-        return (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
     }
 
     void onHead(HttpResponse response) {
@@ -157,7 +151,7 @@ final class Attempt implements UpstreamCall {
             if (ch != null) {
                 ch.pipeline().get(UpstreamHandler.class).attach(null);
                 if (keepAlive) {
-                    transport.pool().release(origin, ch);
+                    transport.pool().release(target.origin(), ch);
                 } else {
                     ch.close();
                 }

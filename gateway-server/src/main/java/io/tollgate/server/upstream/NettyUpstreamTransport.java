@@ -23,8 +23,11 @@ import io.tollgate.core.upstream.UpstreamCall;
 import io.tollgate.core.upstream.UpstreamListener;
 import io.tollgate.core.upstream.UpstreamRequest;
 import io.tollgate.core.upstream.UpstreamTransport;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -39,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class NettyUpstreamTransport implements UpstreamTransport {
 
     private static final Logger log = LoggerFactory.getLogger(NettyUpstreamTransport.class);
+    private static final int MAX_TARGETS = 4096;
 
     private final Class<? extends SocketChannel> channelClass;
     /**
@@ -47,6 +51,8 @@ public final class NettyUpstreamTransport implements UpstreamTransport {
      */
     private final CompletableFuture<SslContext> ssl = new CompletableFuture<>();
     private final ConnectionPool pool = new ConnectionPool();
+    /** Each upstream URI taken apart once; bounded, since an adapter may build URIs from request data. */
+    private final Map<URI, RequestTarget> targets = new ConcurrentHashMap<>();
     /** Every open upstream connection, for {@link #closeConnections()}. */
     private final ChannelGroup connections = new DefaultChannelGroup("tollgate-upstream", GlobalEventExecutor.INSTANCE);
 
@@ -90,6 +96,17 @@ public final class NettyUpstreamTransport implements UpstreamTransport {
      */
     public ChannelGroupFuture closeConnections() {
         return connections.close();
+    }
+
+    RequestTarget target(URI uri) {
+        RequestTarget t = targets.get(uri);
+        if (t == null) {
+            t = RequestTarget.of(uri);
+            if (targets.size() < MAX_TARGETS) {
+                targets.put(uri, t);
+            }
+        }
+        return t;
     }
 
     ConnectionPool pool() {

@@ -71,6 +71,26 @@ class Http1MessageTest {
     }
 
     @Test
+    void messagesOnOneThreadShareNoBytes() {
+        // the thread's head array is reused after body(): a message started meanwhile gets its own
+        Http1Message outer = Http1Message.response(200).header("x-outer", "1");
+        ByteBuf inner = Http1Message.request("GET", "/a").header("x-inner", "y".repeat(700)).body(ALLOC, new byte[0]);
+        ByteBuf outerBuf = outer.header("x-outer-2", "2").body(ALLOC, "o".getBytes(StandardCharsets.US_ASCII));
+        ByteBuf next = Http1Message.response(204).body(ALLOC, new byte[0]);
+        try {
+            assertThat(inner.toString(StandardCharsets.US_ASCII)).isEqualTo("GET /a HTTP/1.1\r\nx-inner: " + "y".repeat(700)
+                    + "\r\ncontent-length: 0\r\n\r\n");
+            assertThat(outerBuf.toString(StandardCharsets.US_ASCII))
+                    .isEqualTo("HTTP/1.1 200 OK\r\nx-outer: 1\r\nx-outer-2: 2\r\ncontent-length: 1\r\n\r\no");
+            assertThat(next.toString(StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n");
+        } finally {
+            inner.release();
+            outerBuf.release();
+            next.release();
+        }
+    }
+
+    @Test
     void theServerEncoderPassesAPreEncodedAnswerAndStillEncodesNettyMessages() {
         EmbeddedChannel ch = new EmbeddedChannel(new PassThroughResponseEncoder());
         ch.writeOutbound(Http1Message.response(200).body(ALLOC, "a".getBytes(StandardCharsets.US_ASCII)));
