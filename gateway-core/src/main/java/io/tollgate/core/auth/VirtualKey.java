@@ -4,6 +4,7 @@ import io.tollgate.core.config.BudgetConfig;
 import io.tollgate.core.config.KeyConfig;
 import io.tollgate.core.config.LimitsConfig;
 import io.tollgate.core.model.Principal;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -45,14 +46,9 @@ public record VirtualKey(String id, byte[] hash, Source source, @Nullable String
         return hash;
     }
 
-    /** {@link #isActive(Instant)} now; reads {@code clock} only for a key that expires (most do not). */
-    public boolean isActive(java.time.Clock clock) {
+    /** Accepts requests now: not revoked and not expired. Reads {@code clock} only for a key that expires (most do not). */
+    public boolean isActive(Clock clock) {
         return revoked == null && (expires == null || clock.instant().isBefore(expires));
-    }
-
-    /** Accepts requests at {@code now}: not revoked and not expired. */
-    public boolean isActive(Instant now) {
-        return revoked == null && (expires == null || now.isBefore(expires));
     }
 
     public Principal principal() {
