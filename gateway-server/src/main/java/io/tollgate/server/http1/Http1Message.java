@@ -28,6 +28,8 @@ public final class Http1Message {
     private static final int MAX_SPARE = 8192;
     private static final boolean[] TOKEN = new boolean[128];
     private static final FastThreadLocal<byte[]> SPARE = new FastThreadLocal<>();
+    /** A message's head after {@link #body}: the array went back to the thread. */
+    private static final byte[] SPENT = new byte[0];
 
     static {
         for (char c = '!'; c < 127; c++) {
@@ -97,8 +99,6 @@ public final class Http1Message {
         size = 0;
         return buf;
     }
-
-    private static final byte[] SPENT = new byte[0];
 
     private void token(CharSequence s) {
         int n = s.length();
