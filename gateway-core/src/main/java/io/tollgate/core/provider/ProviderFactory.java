@@ -1,10 +1,8 @@
 package io.tollgate.core.provider;
 
 import io.tollgate.core.config.ConfigException;
-import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,12 +18,12 @@ public interface ProviderFactory {
     ProviderAdapter create(String name, ProviderConfig config, FilterServices services);
 
     /**
-     * The problems {@link #create} would throw for these settings (paths relative to the provider, e.g.
-     * {@code base-url}), found without starting anything. The default builds the adapter and drops it:
-     * adapters are pure translation and hold nothing open. A factory whose {@code create} starts work
-     * (a token refresher, say) overrides this and skips only that part.
+     * The adapter {@link #create} would make, for checking a config: every rule of {@code create} (it throws the
+     * same {@link ConfigException}s), nothing started. The default is {@code create} itself: adapters are pure
+     * translation and hold nothing open. A factory whose {@code create} starts work (a token refresher, say)
+     * overrides this and skips only that part.
      */
-    default List<ConfigProblem> check(String name, ProviderConfig config, FilterServices services) {
-        return ConfigProblem.thrownBy(() -> create(name, config, services));
+    default ProviderAdapter inspect(String name, ProviderConfig config, FilterServices services) {
+        return create(name, config, services);
     }
 }

@@ -3,8 +3,12 @@ package io.tollgate.core.routing;
 import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
+import io.tollgate.core.config.ModelConfig;
 import io.tollgate.core.config.ProviderConfig;
+import io.tollgate.core.config.SemanticCacheConfig;
+import io.tollgate.core.config.TargetConfig;
 import io.tollgate.core.filter.FilterServices;
+import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.ProviderFactory;
 import java.util.ArrayList;
@@ -50,8 +54,9 @@ public final class Providers {
     }
 
     /**
-     * The problems {@link #load} would throw for, of every provider rather than the first: each factory's
-     * {@link ProviderFactory#check}, which starts nothing. {@code services} only lends what adapters are built with.
+     * The problems {@link #load} would throw for, of every provider rather than the first, found with each
+     * factory's {@link ProviderFactory#inspect}, which starts nothing; then whether each alias that a feature calls
+     * on its own API can serve it. {@code services} only lends what adapters are built with.
      */
     public static List<ConfigProblem> check(GatewayConfig config, FilterServices services) {
         return check(config, services, factories());
@@ -61,6 +66,7 @@ public final class Providers {
     public static List<ConfigProblem> check(GatewayConfig config, FilterServices services, List<ProviderFactory> factories) {
         Map<String, ProviderFactory> byType = byType(factories);
         List<ConfigProblem> problems = new ArrayList<>();
+        Map<String, ProviderAdapter> inspected = new LinkedHashMap<>();
         for (Map.Entry<String, ProviderConfig> e : config.providers().entrySet()) {
             String at = "providers." + e.getKey();
             ProviderFactory factory = byType.get(e.getValue().type());
@@ -68,9 +74,37 @@ public final class Providers {
                 problems.add(unknownType(byType, at, e.getValue()).problem());
                 continue;
             }
-            for (ConfigProblem p : factory.check(e.getKey(), e.getValue(), services)) {
-                problems.add(new ConfigProblem(at + "." + p.path(), p.line(), p.message()));
+            try {
+                inspected.put(e.getKey(), factory.inspect(e.getKey(), e.getValue(), services));
+            } catch (ConfigException bad) {
+                problems.add(new ConfigProblem(at + "." + bad.field(), 0, bad.detail()));
             }
+        }
+        problems.addAll(embeddingProblems(config, inspected));
+        return problems;
+    }
+
+    /**
+     * A semantic cache embeds each question through its {@code embedding-model} alias: an alias none of whose
+     * providers serves {@code /v1/embeddings} (Anthropic's API has none) would make every lookup fail at request
+     * time, so it is refused here. Providers that failed their own check are left to that problem.
+     */
+    private static List<ConfigProblem> embeddingProblems(GatewayConfig config, Map<String, ProviderAdapter> inspected) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (Map.Entry<String, ModelConfig> e : config.models().entrySet()) {
+            SemanticCacheConfig semantic = e.getValue().cache().semantic();
+            ModelConfig embed = semantic == null ? null : config.models().get(semantic.embeddingModel());
+            if (embed == null) {
+                continue;   // no semantic cache, or an unknown alias: the config's own check reports that
+            }
+            List<String> providers = embed.targets().stream().map(TargetConfig::provider).distinct().toList();
+            if (!providers.stream().allMatch(inspected::containsKey)
+                    || providers.stream().anyMatch(p -> inspected.get(p).supports(ApiKind.EMBEDDINGS))) {
+                continue;
+            }
+            problems.add(new ConfigProblem("models." + e.getKey() + ".cache.semantic.embedding-model", 0,
+                    "'" + semantic.embeddingModel() + "' cannot embed: none of its providers " + providers
+                            + " serves /v1/embeddings (expected: an alias with an OpenAI-compatible, Azure, Gemini, Vertex AI or Bedrock target)"));
         }
         return problems;
     }

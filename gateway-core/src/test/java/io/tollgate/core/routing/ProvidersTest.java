@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tollgate.core.config.ConfigException;
+import io.tollgate.core.config.ConfigLoader;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
+import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.ProviderFactory;
 import io.tollgate.core.testing.TestFilterServices;
@@ -71,5 +73,41 @@ class ProvidersTest {
         assertThatThrownBy(() -> Providers.build(config(Map.of("a", ProviderConfig.of("picky", "http://a", "k"))), TestFilterServices.create(), List.of(PICKY)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("providers.a.base-url: http://a (expected: none)");
+    }
+
+    /** Serves chat only, as Anthropic's API does: no embeddings. */
+    private static final ProviderFactory CHAT_ONLY = new ProviderFactory() {
+        @Override public Set<String> types() { return Set.of("chat-only"); }
+        @Override public ProviderAdapter create(String name, ProviderConfig config, FilterServices services) {
+            PassthroughAdapter adapter = new PassthroughAdapter(name);
+            adapter.apis = Set.of(ApiKind.CHAT_COMPLETIONS);
+            return adapter;
+        }
+    };
+
+    private static GatewayConfig semantic(String embedTargets) {
+        return ConfigLoader.parse("""
+                providers:
+                  chatty: { type: chat-only, api-key: k }
+                  vectors: { type: openai, api-key: k }
+                models:
+                  faq:
+                    targets: [ { provider: chatty, model: m } ]
+                    cache: { semantic: { embedding-model: embed } }
+                  embed: { targets: [ %s ] }
+                cache: { enabled: true }
+                """.formatted(embedTargets), "test.yaml").orThrow();
+    }
+
+    @Test
+    void aSemanticCacheNeedsAnEmbeddingAliasWithAProviderThatServesEmbeddings() {
+        List<ProviderFactory> factories = List.of(CHAT_ONLY, OPENAI_LIKE);
+        assertThat(Providers.check(semantic("{ provider: chatty, model: e }"), TestFilterServices.create(), factories))
+                .singleElement().satisfies(p -> {
+                    assertThat(p.path()).isEqualTo("models.faq.cache.semantic.embedding-model");
+                    assertThat(p.message()).startsWith("'embed' cannot embed: none of its providers [chatty] serves /v1/embeddings");
+                });
+        assertThat(Providers.check(semantic("{ provider: chatty, model: e }, { provider: vectors, model: e }"), TestFilterServices.create(), factories))
+                .as("one target that embeds is enough: the router picks among those that serve the API").isEmpty();
     }
 }

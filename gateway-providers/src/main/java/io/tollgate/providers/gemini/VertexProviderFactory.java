@@ -1,14 +1,12 @@
 package io.tollgate.providers.gemini;
 
 import io.tollgate.core.config.ConfigException;
-import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.ProviderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -39,8 +37,8 @@ public final class VertexProviderFactory implements ProviderFactory {
      * starts, so checking a config never calls Google's token endpoint.
      */
     @Override
-    public List<ConfigProblem> check(String name, ProviderConfig config, FilterServices services) {
-        return ConfigProblem.thrownBy(() -> adapter(name, config, services, file -> fixed(null, "not started: the config is only being checked")));
+    public ProviderAdapter inspect(String name, ProviderConfig config, FilterServices services) {
+        return adapter(name, config, services, file -> fixed(null, "not started: the config is only being checked"));
     }
 
     /** The adapter, with {@code refresher} making the token source of a readable service-account file. */

@@ -71,14 +71,16 @@ class VertexProviderFactoryTest {
     }
 
     @Test
-    void checkAppliesCreatesRulesButStartsNoTokenRefresher(@TempDir Path dir) throws Exception {
+    void inspectAppliesCreatesRulesButStartsNoTokenRefresher(@TempDir Path dir) throws Exception {
         Path key = Files.writeString(dir.resolve("sa.json"), "{}");
         try (DefaultFilterServices services = TestFilterServices.create()) {
-            assertThat(factory.check("v", config("acme", null, "", key.toString()), services)).isEmpty();
+            ProviderAdapter inspected = factory.inspect("v", config("acme", null, "", key.toString()), services);
+            assertThat(inspected.supports(ApiKind.EMBEDDINGS)).isTrue();
             assertThat(services.existing(VertexTokens.class)).as("no refresher: no thread, no call to Google").isNull();
-            assertThat(factory.check("v", config("acme", null, "", "/nonexistent/sa.json"), services))
-                    .extracting(p -> p.path()).containsExactly("credentials-file");
-            assertThat(factory.check("v", config(null, null, "t", null), services)).extracting(p -> p.path()).containsExactly("project");
+            assertThatThrownBy(() -> factory.inspect("v", config("acme", null, "", "/nonexistent/sa.json"), services))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.field()).isEqualTo("credentials-file"));
+            assertThatThrownBy(() -> factory.inspect("v", config(null, null, "t", null), services))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.field()).isEqualTo("project"));
         }
     }
 }
