@@ -160,5 +160,10 @@ class TracingIT {
         assertThat(contains(refusal.getRequest().getBody(), "invalid_api_key")).isTrue();
         List<String> paths = collector.getAllServeEvents().stream().map(e -> e.getRequest().getUrl()).distinct().toList();
         assertThat(paths).containsExactly("/v1/traces");
+
+        // what became of the spans is on /metrics: these were exported, none dropped
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gateway.get("/metrics", null).body())
+                .containsPattern("gateway_tracing_spans_total\\{outcome=\"exported\"} [1-9]")
+                .contains("gateway_tracing_spans_total{outcome=\"dropped\"} 0.0"));
     }
 }

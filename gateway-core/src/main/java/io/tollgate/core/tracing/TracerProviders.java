@@ -1,5 +1,6 @@
 package io.tollgate.core.tracing;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Tracer;
@@ -47,19 +48,21 @@ final class TracerProviders implements AutoCloseable {
 
     private final ScheduledExecutorService scheduler;
     private final Function<TracingConfig, SpanExporter> exporters;
+    private final SpanCounts counts;
     private @Nullable Active active;
     private final List<SdkTracerProvider> retiring = new ArrayList<>();
     private boolean closed;
 
-    /** Exports with OTLP over HTTP (protobuf) to each section's endpoint. */
-    TracerProviders(ScheduledExecutorService scheduler) {
-        this(scheduler, TracerProviders::otlpExporter);
+    /** Exports with OTLP over HTTP (protobuf) to each section's endpoint; counts what became of the spans in {@code registry}. */
+    TracerProviders(ScheduledExecutorService scheduler, MeterRegistry registry) {
+        this(scheduler, registry, TracerProviders::otlpExporter);
     }
 
     /** With another exporter (tests: in memory). */
-    TracerProviders(ScheduledExecutorService scheduler, Function<TracingConfig, SpanExporter> exporters) {
+    TracerProviders(ScheduledExecutorService scheduler, MeterRegistry registry, Function<TracingConfig, SpanExporter> exporters) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.exporters = Objects.requireNonNull(exporters, "exporters");
+        this.counts = new SpanCounts(registry);
         OtelLogBridge.install();
     }
 
@@ -72,7 +75,7 @@ final class TracerProviders implements AutoCloseable {
             return active.tracer();
         }
         retire();
-        SdkTracerProvider provider = build(config, exporters.apply(config));
+        SdkTracerProvider provider = build(config, counts.counting(exporters.apply(config)), counts);
         active = new Active(config, provider, provider.get("io.tollgate.gateway", Versions.gateway()));
         log.info("tracing: exporting to {} as service '{}', sampling {} of new traces", config.endpoint(), config.serviceName(), config.sampleRatio());
         return active.tracer();
@@ -151,7 +154,7 @@ final class TracerProviders implements AutoCloseable {
         CompletableResultCode.ofAll(results).join(15, TimeUnit.SECONDS);
     }
 
-    static SdkTracerProvider build(TracingConfig config, SpanExporter exporter) {
+    static SdkTracerProvider build(TracingConfig config, SpanExporter exporter, SpanCounts counts) {
         AttributesBuilder resource = Attributes.builder();
         config.resourceAttributes().forEach(resource::put);
         resource.put("service.name", config.serviceName());
@@ -164,6 +167,8 @@ final class TracerProviders implements AutoCloseable {
                         .setMaxQueueSize(config.queueSize())
                         .setMaxExportBatchSize(Math.min(512, config.queueSize()))
                         .setExporterTimeout(config.timeout())
+                        .setMeterProvider(counts.processorMeters())
+                        .setInternalTelemetryVersion(SpanCounts.PROCESSOR_TELEMETRY)
                         .build())
                 .build();
     }

@@ -34,7 +34,7 @@ public final class TracingFilterFactory implements FilterFactory {
             }
             return null;
         }
-        TracerProviders providers = services.shared(TracerProviders.class, () -> new TracerProviders(services.scheduler()));
+        TracerProviders providers = services.shared(TracerProviders.class, () -> new TracerProviders(services.scheduler(), services.meterRegistry()));
         return new TracingFilter(providers.tracer(config.tracing()), config);
     }
 }

@@ -7,6 +7,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.tollgate.core.config.ConfigLoader;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.DefaultFilterServices;
@@ -29,7 +32,7 @@ class TracingFilterFactoryTest {
     final List<RecordingExporter> exporters = new ArrayList<>();
 
     /** Keeps what it exported after shutdown (the SDK's in-memory exporter clears itself then). */
-    static final class RecordingExporter implements SpanExporter {
+    static class RecordingExporter implements SpanExporter {
         final List<SpanData> exported = new CopyOnWriteArrayList<>();
         volatile boolean stopped;
 
@@ -58,7 +61,7 @@ class TracingFilterFactoryTest {
     }
 
     private void inMemory() {
-        services.shared(TracerProviders.class, () -> new TracerProviders(services.scheduler(), c -> {
+        services.shared(TracerProviders.class, () -> new TracerProviders(services.scheduler(), services.meterRegistry(), c -> {
             RecordingExporter e = new RecordingExporter();
             exporters.add(e);
             return e;
@@ -124,5 +127,61 @@ class TracingFilterFactoryTest {
         assertThat(exporters.getFirst().exported).singleElement()
                 .satisfies(s -> assertThat(s.getResource().getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("service.name")))
                         .isEqualTo("tollgate"));
+    }
+
+    private double spans(String outcome) {
+        return services.meterRegistry().get("gateway.tracing.spans").tag("outcome", outcome).functionCounter().count();
+    }
+
+    private void flush() {
+        assertThat(services.existing(TracerProviders.class).forceFlush().join(5, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
+
+    @Test
+    void countsExportedAndFailedSpans() {
+        AtomicBoolean collectorUp = new AtomicBoolean(true);
+        services.shared(TracerProviders.class, () -> new TracerProviders(services.scheduler(), services.meterRegistry(), c -> new RecordingExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                return collectorUp.get() ? super.export(spans) : CompletableResultCode.ofFailure();
+            }
+        }));
+        GatewayFilter filter = factory.create(config("{ enabled: true, export-interval: 1h }"), services);
+        serve(filter);
+        serve(filter);
+        flush();
+        collectorUp.set(false);
+        serve(filter);
+        services.existing(TracerProviders.class).forceFlush().join(5, TimeUnit.SECONDS);
+
+        assertThat(spans("exported")).isEqualTo(2);
+        assertThat(spans("failed")).isEqualTo(1);
+        assertThat(spans("dropped")).isZero();
+    }
+
+    @Test
+    void countsSpansDroppedBecauseTheQueueWasFull() throws InterruptedException {
+        CountDownLatch collectorSlow = new CountDownLatch(1);
+        services.shared(TracerProviders.class, () -> new TracerProviders(services.scheduler(), services.meterRegistry(), c -> new RecordingExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                try {
+                    collectorSlow.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.export(spans);
+            }
+        }));
+        GatewayFilter filter = factory.create(config("{ enabled: true, queue-size: 1 }"), services);
+        for (int i = 0; i < 5; i++) {
+            serve(filter);   // the export thread waits on the first batch: one more span fits in the queue
+        }
+        collectorSlow.countDown();
+        flush();
+
+        assertThat(spans("dropped")).isBetween(3.0, 4.0);
+        assertThat(spans("exported") + spans("dropped")).isEqualTo(5);
+        assertThat(spans("failed")).isZero();
     }
 }

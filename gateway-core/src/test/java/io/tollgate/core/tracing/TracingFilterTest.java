@@ -71,7 +71,7 @@ class TracingFilterTest {
     final DefaultFilterServices services = TestFilterServices.of(new SimpleMeterRegistry(), ticker,
             new MutableClock(Instant.parse("2026-01-15T12:00:00Z")));
     final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-    final TracerProviders providers = services.shared(TracerProviders.class, () -> new TracerProviders(services.scheduler(), c -> exporter));
+    final TracerProviders providers = services.shared(TracerProviders.class, () -> new TracerProviders(services.scheduler(), services.meterRegistry(), c -> exporter));
     final ScriptedTransport transport = new ScriptedTransport(ticker);
 
     @AfterEach
