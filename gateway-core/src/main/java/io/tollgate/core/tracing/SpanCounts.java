@@ -17,6 +17,8 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What became of the spans the gateway ended, as {@code gateway_tracing_spans_total{outcome}}: {@code exported},
@@ -43,7 +45,7 @@ final class SpanCounts {
         counter(registry, "dropped", reader, r -> r.sum(PROCESSED, p -> Boolean.TRUE.equals(p.getAttributes().get(DROPPED))));
     }
 
-    private static <T> void counter(MeterRegistry registry, String outcome, T source, java.util.function.ToDoubleFunction<T> count) {
+    private static <T> void counter(MeterRegistry registry, String outcome, T source, ToDoubleFunction<T> count) {
         FunctionCounter.builder("gateway.tracing.spans", source, count)
                 .description("Spans the gateway ended, by what became of them: exported, failed (refused or timed out), dropped (queue full)")
                 .tag("outcome", outcome)
@@ -97,7 +99,7 @@ final class SpanCounts {
             return AggregationTemporality.CUMULATIVE;
         }
 
-        double sum(String metric, java.util.function.Predicate<LongPointData> points) {
+        double sum(String metric, Predicate<LongPointData> points) {
             long sum = 0;
             for (MetricData m : registration.collectAllMetrics()) {
                 if (m.getName().equals(metric)) {
