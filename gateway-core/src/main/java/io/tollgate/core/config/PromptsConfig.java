@@ -6,9 +6,9 @@ import java.nio.file.Path;
  * {@code prompts:} where prompt files live ({@code <dir>/<id>.yaml}), relative to the working directory.
  *
  * @param dir        prompt files directory
- * @param labelsFile where runtime label moves ({@code PUT /admin/prompts/{id}/labels/{label}}) are persisted
- *                   so they survive restarts; null = {@code prompt-labels.json} next to the SQLite ledger
- *                   (see {@link #labelsFile(StateConfig)})
+ * @param labelsFile where earlier builds kept runtime label moves ({@code PUT /admin/prompts/{id}/labels/{label}});
+ *                   they now live in the ledger database, which imports this file once, when no label was moved
+ *                   there yet. Null = {@code prompt-labels.json} next to the SQLite ledger (see {@link #labelsFile(StateConfig)})
  */
 public record PromptsConfig(String dir, String labelsFile) {
 
@@ -21,7 +21,7 @@ public record PromptsConfig(String dir, String labelsFile) {
         dir = Defaults.or(dir, DEFAULT_DIR);
     }
 
-    /** The labels file: the configured one, else next to the ledger's database, else {@code data/prompt-labels.json}. */
+    /** The legacy labels file: the configured one, else next to the ledger's database, else {@code data/prompt-labels.json}. */
     public Path labelsFile(StateConfig state) {
         if (labelsFile != null && !labelsFile.isBlank()) {
             return Path.of(labelsFile);

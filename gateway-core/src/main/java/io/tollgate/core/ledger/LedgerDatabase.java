@@ -45,7 +45,7 @@ public final class LedgerDatabase implements AutoCloseable {
     static final String MIGRATIONS = "classpath:db/migration/tollgate";
     static final String HISTORY_TABLE = "tollgate_schema_history";
     /** The version of the newest file in {@link #MIGRATIONS} (a test keeps the two in step). */
-    static final String SCHEMA_VERSION = "3";
+    static final String SCHEMA_VERSION = "4";
 
     /** The process-wide database for {@code config.state().ledger()}. Blocks while it opens and migrates (startup). */
     public static LedgerDatabase shared(FilterServices services, GatewayConfig config) {

@@ -33,7 +33,7 @@ final class PromptAdmin {
 
     void register(AdminRoutes routes) {
         routes.add("GET", "/admin/prompts", sync(r -> list()));
-        routes.add("GET", "/admin/prompts/{id}", sync(r -> detail(service.definition(r.pathParams().get("id")))));
+        routes.add("GET", "/admin/prompts/{id}", r -> guarded(() -> detail(service.definition(r.pathParams().get("id")))));
         routes.add("POST", "/admin/prompts/{id}/render", sync(this::render));
         routes.add("GET", "/admin/prompts/{id}/compare", sync(this::compare));
         routes.add("PUT", "/admin/prompts/{id}/labels/{label}", r -> guarded(() -> moveLabel(r, false)));
@@ -44,7 +44,6 @@ final class PromptAdmin {
         ObjectNode root = Json.object();
         ArrayNode prompts = root.putArray("prompts");
         service.registry().all().values().forEach(d -> prompts.add(summary(d)));
-        root.put("labels_file", service.overrides().file().toString());
         if (service.lastReloadError() != null) {
             root.put("reload_error", service.lastReloadError());
         }
@@ -74,7 +73,8 @@ final class PromptAdmin {
         return n;
     }
 
-    private ObjectNode detail(PromptDefinition d) {
+    /** The summary, every version in full, and the audit trail, which is read from the database. */
+    private CompletionStage<AdminResponse> detail(PromptDefinition d) {
         ObjectNode n = summary(d);
         ArrayNode versions = n.putArray("versions");
         for (PromptVersion v : d.versions().values()) {
@@ -83,9 +83,14 @@ final class PromptAdmin {
             ArrayNode m = o.putArray("messages");
             v.messages().forEach(x -> m.addObject().put("role", x.role()).put("content", x.content()));
         }
-        ArrayNode audit = n.putArray("audit");
-        service.overrides().audit(d.id()).forEach(a -> audit.add(LabelOverrides.toJson(a)));
-        return n;
+        return service.overrides().audit(d.id()).handle((entries, err) -> {
+            if (err != null) {
+                return AdminResponse.error(GatewayError.internal("the ledger database (reading the label audit)"));
+            }
+            ArrayNode audit = n.putArray("audit");
+            entries.forEach(a -> audit.add(LabelOverrides.toJson(a)));
+            return AdminResponse.ok(n);
+        });
     }
 
     private ObjectNode render(AdminRequest r) {
@@ -133,7 +138,7 @@ final class PromptAdmin {
         String who = r.headers().get(WHO_HEADER) == null ? "admin" : r.headers().get(WHO_HEADER);
         return service.overrides().move(d.id(), label, to, from, who, clock.instant()).handle((entry, err) -> {
             if (err != null) {
-                return AdminResponse.error(GatewayError.internal("label moved in memory but not persisted: " + err.getMessage()));
+                return AdminResponse.error(GatewayError.internal("the ledger database (the label was not moved)"));
             }
             ObjectNode out = LabelOverrides.toJson(entry);
             putNullable(out, "effective", service.labelTarget(d, label));

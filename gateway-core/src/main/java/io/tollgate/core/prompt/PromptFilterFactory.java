@@ -7,7 +7,9 @@ import io.tollgate.core.filter.FilterFactory;
 import io.tollgate.core.filter.FilterOrder;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.filter.GatewayFilter;
+import io.tollgate.core.ledger.LedgerDatabase;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +42,14 @@ public final class PromptFilterFactory implements FilterFactory {
 
     @Override
     public GatewayFilter create(GatewayConfig config, FilterServices services) {
-        PromptService service = services.shared(PromptService.class,
-                () -> PromptService.create(config.prompts().labelsFile(config.state()), services.blockingExecutor()));
+        LedgerDatabase db = LedgerDatabase.shared(services, config);
+        PromptService service = services.shared(PromptService.class, () -> {
+            PromptService created = PromptService.create(db, config.prompts().labelsFile(config.state()), services.blockingExecutor());
+            long ms = LabelOverrides.REFRESH_INTERVAL.toMillis();
+            services.scheduler().scheduleWithFixedDelay(() -> services.blockingExecutor().execute(created.overrides()::refresh),
+                    ms, ms, TimeUnit.MILLISECONDS);
+            return created;
+        });
         boolean first = service.registry() == PromptRegistry.EMPTY && service.lastReloadError() == null;
         try {
             service.install(PromptRegistry.load(config.prompts()));

@@ -3,6 +3,7 @@ package io.tollgate.core.prompt;
 import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.error.GatewayException;
+import io.tollgate.core.ledger.LedgerDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -35,8 +36,9 @@ public final class PromptService {
         this.overrides = overrides;
     }
 
-    public static PromptService create(Path labelsFile, Executor blocking) {
-        return new PromptService(new LabelOverrides(labelsFile, blocking));
+    /** Opens the overrides in {@code db} (blocking: at startup), importing {@code legacyLabelsFile} into an empty one. */
+    public static PromptService create(LedgerDatabase db, Path legacyLabelsFile, Executor blocking) {
+        return new PromptService(new LabelOverrides(db, legacyLabelsFile, blocking));
     }
 
     public PromptRegistry registry() { return registry; }

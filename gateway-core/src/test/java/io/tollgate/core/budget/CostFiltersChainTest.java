@@ -38,10 +38,11 @@ class CostFiltersChainTest {
 
     @Test
     void serviceLoaderFindsBothAndARateLimitedRequestReservesNoBudget() {
-        // Every factory the server finds except auth: these exchanges are pre-authenticated (forKey), and auth would
-        // open the ledger database; AuthFilterTest and CostLedgerWiringTest cover it.
+        // Every factory the server finds except auth and prompt, which open the ledger database (keys, label moves):
+        // these exchanges are pre-authenticated (forKey) and name no prompt. AuthFilterTest, CostLedgerWiringTest and
+        // PromptRegistryTest cover those two.
         List<FilterFactory> factories = ServiceLoader.load(FilterFactory.class).stream().map(ServiceLoader.Provider::get)
-                .filter(f -> !f.type().equals("auth")).toList();
+                .filter(f -> !f.type().equals("auth") && !f.type().equals("prompt")).toList();
         assertThat(factories).extracting(FilterFactory::type).contains("rate-limit", "budget");
         services.shared(CostEstimator.class, () -> BudgetFilterTest.ESTIMATOR);
 

@@ -395,7 +395,8 @@ class CacheFilterTest {
                   2: { model: chat, params: { temperature: 0 }, messages: [ { role: system, content: "Be chatty." } ] }
                 """);
         GatewayConfig c = new GatewayConfig(null, null, null, null, null, null, null, cache(null, null, null, null),
-                new io.tollgate.core.config.PromptsConfig(tmp.resolve("prompts").toString(), tmp.resolve("labels.json").toString()), null, null, null);
+                new io.tollgate.core.config.PromptsConfig(tmp.resolve("prompts").toString(), null),
+                new io.tollgate.core.config.StateConfig("sqlite:" + tmp.resolve("gateway.db"), null, null, null), null, null);
         GatewayFilter prompt = new io.tollgate.core.prompt.PromptFilterFactory().create(c, services);
         GatewayFilter f = new CacheFilterFactory().create(c, services);
         String v1 = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"prompt\":{\"id\":\"bot\",\"version\":1}}";

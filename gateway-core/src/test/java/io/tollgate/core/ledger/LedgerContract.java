@@ -10,6 +10,7 @@ import io.tollgate.core.auth.KeyStore;
 import io.tollgate.core.auth.VirtualKey;
 import io.tollgate.core.config.LimitsConfig;
 import io.tollgate.core.model.MutableHeaders;
+import io.tollgate.core.prompt.LabelOverrides;
 import io.tollgate.core.model.TokenUsage;
 import io.tollgate.core.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +90,27 @@ abstract class LedgerContract {
         there.refresh();
         assertThat(there.authenticate(secret)).isNull();
         assertThat(new KeyStore(db, clock).find("shared").revoked()).isEqualTo(clock.instant().minus(KeyStore.REFRESH_INTERVAL));
+    }
+
+    @Test
+    void promptLabelMovesAreSharedByReplicasAndAuditedInOrder() throws Exception {
+        db = LedgerDatabase.open(location());
+        java.nio.file.Path noLegacyFile = java.nio.file.Path.of("no-such-dir", "prompt-labels.json");
+        LabelOverrides here = new LabelOverrides(db, noLegacyFile, Runnable::run);
+        LabelOverrides there = new LabelOverrides(db, noLegacyFile, Runnable::run);
+        here.move("bot", "production", 3, 2, "alice", T0).toCompletableFuture().join();
+        here.move("bot", "production", 1, 3, "bob", T0).toCompletableFuture().join();   // same millisecond: still ordered
+        here.move("bot", "canary", 2, null, "bob", T0).toCompletableFuture().join();
+        there.refresh();
+        assertThat(there.of("bot")).isEqualTo(Map.of("production", 1, "canary", 2));
+
+        there.move("bot", "canary", null, 2, "carol", T0.plusSeconds(1)).toCompletableFuture().join();
+        here.refresh();
+        assertThat(here.get("bot", "canary")).isNull();
+        assertThat(here.audit("bot").toCompletableFuture().join()).extracting(LabelOverrides.AuditEntry::who, LabelOverrides.AuditEntry::to)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", 3), org.assertj.core.groups.Tuple.tuple("bob", 1),
+                        org.assertj.core.groups.Tuple.tuple("bob", 2), org.assertj.core.groups.Tuple.tuple("carol", null));
+        assertThat(new LabelOverrides(db, noLegacyFile, Runnable::run).of("bot")).isEqualTo(Map.of("production", 1));
     }
 
     @Test

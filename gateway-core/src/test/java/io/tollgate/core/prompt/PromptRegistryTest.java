@@ -12,6 +12,7 @@ import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.DefaultFilterServices;
 import io.tollgate.core.filter.FilterDecision;
 import io.tollgate.core.filter.GatewayFilter;
+import io.tollgate.core.ledger.LedgerDatabase;
 import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.model.GatewayRequest;
 import io.tollgate.core.model.Json;
@@ -133,7 +134,7 @@ class PromptRegistryTest {
             assertThat(PromptTestSupport.admin(services, "PUT", "/admin/prompts/support-bot/labels/production", "{\"version\":7}").status()).isEqualTo(400);
             assertThat(PromptTestSupport.admin(services, "PUT", "/admin/prompts/nope/labels/production", "{\"version\":1}").status()).isEqualTo(400);
         }
-        assertThat(Files.readString(labels)).contains("\"production\":3");
+        assertThat(Files.exists(labels)).isFalse();   // kept in the ledger database, not a file
 
         try (DefaultFilterServices restarted = TestFilterServices.create()) {
             GatewayFilter filter = new PromptFilterFactory().create(config, restarted);
@@ -158,6 +159,87 @@ class PromptRegistryTest {
             assertThat(detail.at("/labels/production/override").isNull()).isTrue();
             assertThat(detail.get("audit")).hasSize(3);
         }
+    }
+
+    @Test
+    void aLabelMovedOnOneReplicaServesOnEveryReplicaOnTheSameDatabase() throws Exception {
+        Path dir = tmp.resolve("prompts");
+        PromptTestSupport.write(dir, "support-bot", SUPPORT_BOT);
+        GatewayConfig config = PromptTestSupport.config(dir, tmp.resolve("data/prompt-labels.json"));
+        try (DefaultFilterServices a = TestFilterServices.create(); DefaultFilterServices b = TestFilterServices.create()) {
+            GatewayFilter onA = new PromptFilterFactory().create(config, a);
+            GatewayFilter onB = new PromptFilterFactory().create(config, b);
+            assertThat(PromptTestSupport.admin(a, "PUT", "/admin/prompts/support-bot/labels/staging", "{\"version\":1}").status()).isEqualTo(200);
+            assertThat(servedVersion(onA, "staging", "u")).isEqualTo(1);
+            assertThat(servedVersion(onB, "staging", "u")).isEqualTo(3);   // until B's next read of the database
+
+            service(b).overrides().refresh();
+            assertThat(servedVersion(onB, "staging", "u")).isEqualTo(1);
+            JsonNode detail = PromptTestSupport.json(PromptTestSupport.admin(b, "GET", "/admin/prompts/support-bot", ""));
+            assertThat(detail.at("/labels/staging/override").asInt()).isEqualTo(1);
+            assertThat(detail.at("/audit/0/from").asInt()).isEqualTo(3);
+            assertThat(detail.at("/audit/0/to").asInt()).isEqualTo(1);
+
+            // cleared on B: A goes back to the file's value at its next read
+            assertThat(PromptTestSupport.admin(b, "DELETE", "/admin/prompts/support-bot/labels/staging", "").status()).isEqualTo(200);
+            service(a).overrides().refresh();
+            assertThat(servedVersion(onA, "staging", "u")).isEqualTo(3);
+            assertThat(PromptTestSupport.json(PromptTestSupport.admin(a, "GET", "/admin/prompts/support-bot", "")).get("audit")).hasSize(2);
+        }
+    }
+
+    @Test
+    void aLabelsFileFromEarlierVersionsIsImportedIntoAnEmptyDatabaseOnce() throws Exception {
+        Path dir = tmp.resolve("prompts");
+        PromptTestSupport.write(dir, "support-bot", SUPPORT_BOT);
+        Path labels = tmp.resolve("data/prompt-labels.json");
+        Files.createDirectories(labels.getParent());
+        // the file's audit was trimmed: it no longer shows how staging came to point at 2
+        Files.writeString(labels, """
+                {"overrides": {"support-bot": {"production": 1, "staging": 2}},
+                 "audit": [{"at": "2026-01-10T09:00:00Z", "who": "bob", "prompt": "support-bot", "label": "production", "from": 2, "to": 1}]}
+                """);
+        GatewayConfig config = PromptTestSupport.config(dir, labels);
+        try (DefaultFilterServices services = TestFilterServices.create()) {
+            GatewayFilter filter = new PromptFilterFactory().create(config, services);
+            assertThat(servedVersion(filter, "production", "u")).isEqualTo(1);
+            assertThat(servedVersion(filter, "staging", "u")).isEqualTo(2);
+            JsonNode audit = PromptTestSupport.json(PromptTestSupport.admin(services, "GET", "/admin/prompts/support-bot", "")).get("audit");
+            assertThat(audit).hasSize(2);
+            assertThat(audit.at("/0/who").asText()).isEqualTo("bob");
+            assertThat(audit.at("/1/who").asText()).isEqualTo("import");
+            assertThat(audit.at("/1/label").asText()).isEqualTo("staging");
+            PromptTestSupport.admin(services, "DELETE", "/admin/prompts/support-bot/labels/staging", "");
+        }
+        // the database is no longer empty: the file is not read again
+        Files.writeString(labels, "{\"overrides\": {\"support-bot\": {\"staging\": 1}}, \"audit\": []}");
+        try (DefaultFilterServices restarted = TestFilterServices.create()) {
+            GatewayFilter filter = new PromptFilterFactory().create(config, restarted);
+            assertThat(servedVersion(filter, "staging", "u")).isEqualTo(3);
+            assertThat(servedVersion(filter, "production", "u")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aMoveTheDatabaseRefusesIsAnErrorAndMovesNothing() throws Exception {
+        Path dir = tmp.resolve("prompts");
+        PromptTestSupport.write(dir, "support-bot", SUPPORT_BOT);
+        GatewayConfig config = PromptTestSupport.config(dir, tmp.resolve("data/prompt-labels.json"));
+        try (DefaultFilterServices services = TestFilterServices.create()) {
+            GatewayFilter filter = new PromptFilterFactory().create(config, services);
+            LedgerDatabase.shared(services, config).close();
+            AdminResponse refused = PromptTestSupport.admin(services, "PUT", "/admin/prompts/support-bot/labels/staging", "{\"version\":1}");
+            assertThat(refused.status()).isEqualTo(500);
+            assertThat(PromptTestSupport.json(refused).at("/error/message").asText()).contains("the label was not moved");
+            assertThat(servedVersion(filter, "staging", "u")).isEqualTo(3);
+            assertThat(PromptTestSupport.admin(services, "GET", "/admin/prompts/support-bot", "").status()).isEqualTo(500);
+        }
+    }
+
+    private static PromptService service(DefaultFilterServices services) {
+        return services.shared(PromptService.class, () -> {
+            throw new AssertionError("the prompt filter was not created");
+        });
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.tollgate.core.admin.AdminResponse;
 import io.tollgate.core.admin.AdminRoutes;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.PromptsConfig;
+import io.tollgate.core.config.StateConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.model.MutableHeaders;
@@ -39,9 +40,14 @@ final class PromptTestSupport {
         }
     }
 
+    /** Prompts from {@code promptDir}; label moves in a SQLite ledger beside {@code labelsFile}, the legacy file imported once. */
     static GatewayConfig config(Path promptDir, Path labelsFile) {
+        return config(promptDir, labelsFile, "sqlite:" + labelsFile.resolveSibling("gateway.db"));
+    }
+
+    static GatewayConfig config(Path promptDir, Path labelsFile, String ledger) {
         return new GatewayConfig(null, null, null, null, null, null, null, null,
-                new PromptsConfig(promptDir.toString(), labelsFile.toString()), null, null, null);
+                new PromptsConfig(promptDir.toString(), labelsFile.toString()), new StateConfig(ledger, null, null, null), null, null);
     }
 
     static AdminResponse admin(FilterServices services, String method, String path, String body) {
