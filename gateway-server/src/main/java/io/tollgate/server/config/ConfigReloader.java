@@ -11,14 +11,17 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * ({@link ConfigCheck}); only a valid one reaches {@code apply}, so a broken edit (a prompt file's included)
  * leaves the old config serving. Reloads are serialized.
  *
- * <p>The watched folders may hold other files that change all the time (a log the gateway itself writes,
- * say): a change reloads only when what a reload reads differs from what the last one read, i.e. the config
- * file's bytes or a prompt file's name, size or modification time. Before, a log beside the config
- * reloaded the gateway on its own log lines, four times a second.
+ * <p>The watched folders may hold other files that change all the time (the SQLite ledger or a log beside
+ * the config): their events are ignored by name, and a change reloads only when what a reload reads differs
+ * from what the last one read, i.e. the config file's bytes or a prompt file's name, size or modification
+ * time. Before, a log beside the config reloaded the gateway on its own log lines, four times a second.
  */
 public final class ConfigReloader implements AutoCloseable {
 
@@ -51,6 +54,7 @@ public final class ConfigReloader implements AutoCloseable {
     private volatile List<Path> promptDirs = List.of();
     /** {@link #inputs()} as the last reload (or {@link #start}) saw them. */
     private volatile List<Object> lastInputs = List.of();
+    private final AtomicLong looks = new AtomicLong();
 
     public ConfigReloader(Path file, Consumer<GatewayConfig> apply, MeterRegistry registry) {
         this.file = file.toAbsolutePath().normalize();
@@ -110,11 +114,16 @@ public final class ConfigReloader implements AutoCloseable {
         WatchService ws = watcher;
         try {
             while (!Thread.currentThread().isInterrupted()) {
+                if (!namesAnInput(ws.take())) {
+                    continue;
+                }
                 // Debounce: editors write a file in several steps (truncate, write, rename); wait for quiet.
-                for (WatchKey key = ws.take(); key != null; key = ws.poll(DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS)) {
+                for (WatchKey key = ws.poll(DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS); key != null;
+                        key = ws.poll(DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS)) {
                     key.pollEvents();
                     key.reset();
                 }
+                looks.incrementAndGet();
                 if (Files.isRegularFile(file) && !inputs().equals(lastInputs)) {
                     log.info("config change detected, reloading {}", file);
                     reloadNow();
@@ -123,6 +132,44 @@ public final class ConfigReloader implements AutoCloseable {
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // closing
         }
+    }
+
+    /**
+     * Whether {@code key}'s events may have changed what a reload reads: the config file, a prompt file, or a
+     * name starting with {@code ..} (Kubernetes swaps a mounted ConfigMap by renaming its {@code ..data} link,
+     * so the files, links into it, see no event of their own). A ledger or log beside the config, written
+     * all the time, then costs no read of the config.
+     */
+    private boolean namesAnInput(WatchKey key) {
+        Path dir = (Path) key.watchable();
+        boolean input = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(event.context() instanceof Path changed)) {
+                input = true;   // events were lost: look
+                continue;
+            }
+            String name = changed.toString();
+            input |= name.startsWith("..")
+                    || (dir.equals(file.getParent()) && (name.equals(file.getFileName().toString()) || name.equals(linkedName())))
+                    || (promptDirs.contains(dir) && (name.endsWith(".yaml") || name.endsWith(".yml")));
+        }
+        key.reset();
+        return input;
+    }
+
+    /** The name of the file the config file links to, when it is a link into its own folder; else null. */
+    private @Nullable String linkedName() {
+        try {
+            Path real = file.toRealPath();
+            return real.getParent().equals(file.getParent().toRealPath()) ? real.getFileName().toString() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** How many times the watcher compared what a reload reads with the last reload's (for tests). */
+    long looks() {
+        return looks.get();
     }
 
     /**

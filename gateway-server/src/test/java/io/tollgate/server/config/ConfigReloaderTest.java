@@ -8,6 +8,7 @@ import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
@@ -78,12 +79,34 @@ class ConfigReloaderTest {
             Files.writeString(log, "line " + i + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             Thread.sleep(50);
         }
+        Thread.sleep(2 * 250);   // the debounce a look would wait
+        assertThat(reloader.looks()).as("a log or ledger beside the config is not even read back").isZero();
         Files.writeString(config, CONFIG.formatted("one"));   // an editor saving unchanged content
         assertNothingAppliedForASecond();
+        assertThat(reloader.looks()).isEqualTo(1);
         // and the watcher still works afterwards
         Files.writeString(config, CONFIG.formatted("three"));
         awaitApplied(1);
         assertThat(model(applied.get(0))).isEqualTo("three");
+    }
+
+    @Test
+    void aKubernetesConfigMapSwapReloads() throws Exception {
+        // a mounted ConfigMap: gateway.yaml -> ..data/gateway.yaml, ..data -> ..<timestamp>; an update writes a new
+        // timestamped folder and renames a new ..data link over the old one, so gateway.yaml itself sees no event
+        Path first = Files.createDirectories(dir.resolve("..2026_01_15_12_00_00.1"));
+        Files.writeString(first.resolve("gateway.yaml"), CONFIG.formatted("one"));
+        Files.createSymbolicLink(dir.resolve("..data"), dir.relativize(first));
+        Path config = Files.createSymbolicLink(dir.resolve("gateway.yaml"), Path.of("..data", "gateway.yaml"));
+        reloader = new ConfigReloader(config, applied::add, new SimpleMeterRegistry());
+        reloader.start();
+
+        Path second = Files.createDirectories(dir.resolve("..2026_01_15_12_05_00.2"));
+        Files.writeString(second.resolve("gateway.yaml"), CONFIG.formatted("two"));
+        Path tmpLink = Files.createSymbolicLink(dir.resolve("..data_tmp"), dir.relativize(second));
+        Files.move(tmpLink, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+        awaitApplied(1);
+        assertThat(model(applied.get(0))).isEqualTo("two");
     }
 
     @Test
