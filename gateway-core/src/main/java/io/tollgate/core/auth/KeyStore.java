@@ -4,6 +4,7 @@ import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.config.KeyConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.ledger.LedgerDatabase;
+import io.tollgate.core.ledger.ReplicaReads;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,12 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every virtual key the gateway accepts: those in config (replaced on each reload by {@link #syncConfig}) and
@@ -36,14 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyStore {
 
-    private static final Logger log = LoggerFactory.getLogger(KeyStore.class);
-
     private final @Nullable KeyRepository repository;
     private final Clock clock;
     private volatile Map<String, VirtualKey> configById = Map.of();
     private final Map<String, VirtualKey> apiById = new ConcurrentHashMap<>();
     private final List<Consumer<VirtualKey>> listeners = new CopyOnWriteArrayList<>();
-    private boolean refreshFailing;   // guarded by this
+    private final ReplicaReads reads = new ReplicaReads("virtual keys");
     /** When the previous read of the database began, and the previous read of every key; guarded by this. */
     private Instant lastRead;
     private Instant lastFullRead;
@@ -70,8 +66,7 @@ public final class KeyStore {
         LedgerDatabase db = LedgerDatabase.shared(services, config);
         return services.shared(KeyStore.class, () -> {
             KeyStore store = new KeyStore(db, services.clock());
-            long ms = REFRESH_INTERVAL.toMillis();
-            services.scheduler().scheduleWithFixedDelay(() -> services.blockingExecutor().execute(store::refresh), ms, ms, TimeUnit.MILLISECONDS);
+            ReplicaReads.every(services, REFRESH_INTERVAL, store::refresh);
             return store;
         });
     }
@@ -101,19 +96,10 @@ public final class KeyStore {
         synchronized (this) {   // not interleaved with this replica's own writes
             Instant started = clock.instant();
             boolean full = !started.isBefore(lastFullRead.plus(FULL_READ_INTERVAL));
-            List<VirtualKey> loaded;
-            try {
-                loaded = full ? repository.loadAll() : repository.loadWrittenSince(lastRead.minus(WRITE_LOOKBACK).toEpochMilli());
-            } catch (RuntimeException e) {
-                if (!refreshFailing) {
-                    log.warn("Re-reading virtual keys from the database failed; keeping the ones loaded: {}", e.getMessage());
-                    refreshFailing = true;
-                }
+            List<VirtualKey> loaded = reads.read(() -> full ? repository.loadAll()
+                    : repository.loadWrittenSince(lastRead.minus(WRITE_LOOKBACK).toEpochMilli()));
+            if (loaded == null) {
                 return;
-            }
-            if (refreshFailing) {
-                log.info("Re-reading virtual keys from the database works again");
-                refreshFailing = false;
             }
             lastRead = started;
             if (full) {

@@ -3,6 +3,7 @@ package io.tollgate.core.prompt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.core.ledger.LedgerDatabase;
+import io.tollgate.core.ledger.ReplicaReads;
 import io.tollgate.core.model.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public final class LabelOverrides {
     private final LabelRepository repository;
     private final Executor blocking;
     private volatile Map<String, Map<String, Integer>> overrides;
-    private boolean refreshFailing;   // guarded by this
+    private final ReplicaReads reads = new ReplicaReads("prompt label overrides");
 
     /**
      * Reads the overrides from {@code db} (blocking: at startup). A database on which no label was ever moved
@@ -110,21 +111,8 @@ public final class LabelOverrides {
      * overrides as they were; it is logged once until a read succeeds again.
      */
     public synchronized void refresh() {
-        Map<String, Map<String, Integer>> read;
-        try {
-            read = repository.overrides();
-        } catch (SQLException | RuntimeException e) {
-            if (!refreshFailing) {
-                log.warn("Re-reading prompt label overrides from the database failed; keeping the ones loaded: {}", e.getMessage());
-                refreshFailing = true;
-            }
-            return;
-        }
-        if (refreshFailing) {
-            log.info("Re-reading prompt label overrides from the database works again");
-            refreshFailing = false;
-        }
-        if (!read.equals(overrides)) {
+        Map<String, Map<String, Integer>> read = reads.read(repository::overrides);
+        if (read != null && !read.equals(overrides)) {
             log.info("prompt label overrides changed in the database (moved on another replica): {}", read);
             overrides = read;
         }
@@ -143,7 +131,14 @@ public final class LabelOverrides {
         } else {
             next.put(move.prompt(), labels);
         }
-        return next;
+        return frozen(next);
+    }
+
+    /** An immutable copy, inner maps too: the snapshot lookups read is never changed after it is published. */
+    static Map<String, Map<String, Integer>> frozen(Map<String, ? extends Map<String, Integer>> overrides) {
+        Map<String, Map<String, Integer>> copy = new HashMap<>();
+        overrides.forEach((prompt, labels) -> copy.put(prompt, Map.copyOf(labels)));
+        return Map.copyOf(copy);
     }
 
     /** The JSON file earlier versions kept overrides and audit in: moved into an empty database once, then no longer read. */

@@ -30,7 +30,7 @@ final class LabelRepository {
         this.db = db;
     }
 
-    /** Every override: prompt id -> label -> version. */
+    /** Every override: prompt id -> label -> version (immutable). */
     Map<String, Map<String, Integer>> overrides() throws SQLException {
         Map<String, Map<String, Integer>> out = new HashMap<>();
         try (Connection c = db.dataSource().getConnection();
@@ -40,7 +40,7 @@ final class LabelRepository {
                 out.computeIfAbsent(rs.getString(1), p -> new HashMap<>()).put(rs.getString(2), rs.getInt(3));
             }
         }
-        return out;
+        return LabelOverrides.frozen(out);
     }
 
     /** The latest {@link #MAX_AUDIT} moves of {@code prompt}, oldest first. */

@@ -8,8 +8,8 @@ import io.tollgate.core.filter.FilterOrder;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.filter.GatewayFilter;
 import io.tollgate.core.ledger.LedgerDatabase;
+import io.tollgate.core.ledger.ReplicaReads;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +45,7 @@ public final class PromptFilterFactory implements FilterFactory {
         LedgerDatabase db = LedgerDatabase.shared(services, config);
         PromptService service = services.shared(PromptService.class, () -> {
             PromptService created = PromptService.create(db, config.prompts().labelsFile(config.state()), services.blockingExecutor());
-            long ms = LabelOverrides.REFRESH_INTERVAL.toMillis();
-            services.scheduler().scheduleWithFixedDelay(() -> services.blockingExecutor().execute(created.overrides()::refresh),
-                    ms, ms, TimeUnit.MILLISECONDS);
+            ReplicaReads.every(services, LabelOverrides.REFRESH_INTERVAL, created.overrides()::refresh);
             return created;
         });
         boolean first = service.registry() == PromptRegistry.EMPTY && service.lastReloadError() == null;
