@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import io.tollgate.core.config.ConfigLoader;
 import io.tollgate.core.config.GatewayConfig;
-import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.filter.DefaultExchange;
 import io.tollgate.core.filter.DefaultFilterServices;
 import io.tollgate.core.filter.FilterChain;
@@ -26,9 +25,7 @@ import io.tollgate.core.filter.Ticker;
 import io.tollgate.core.metrics.RequestMeters;
 import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.model.GatewayRequest;
-import io.tollgate.core.model.GatewayResponse;
 import io.tollgate.core.model.MutableHeaders;
-import io.tollgate.core.model.StreamChunk;
 import java.time.Clock;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -90,15 +87,7 @@ public class FilterChainBenchmark {
     private FilterChain missChain;
     private FilterChain hitChain;
 
-    private final ResponseSink sink = new ResponseSink() {
-        @Override public void unary(GatewayResponse response) { }
-        @Override public void streamStart(GatewayResponse head) { }
-        @Override public void chunk(StreamChunk chunk) { }
-        @Override public void streamEnd() { }
-        @Override public void fail(GatewayError error) { throw new IllegalStateException(error.message()); }
-        @Override public boolean isWritable() { return true; }
-        @Override public void onWritable(Runnable resume) { resume.run(); }
-    };
+    private final ResponseSink sink = new DiscardingSink();
 
     private GatewayRequest parsed;
     private TokenEstimator estimator;

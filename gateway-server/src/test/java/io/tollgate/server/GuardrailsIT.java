@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -15,6 +16,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,6 +47,7 @@ class GuardrailsIT {
               - { name: no-cards, match: [credit-card] }
               - { name: mask-email, action: redact, match: [email] }
               - { name: no-aws-out, stage: output, match: [aws-access-key] }
+              - { name: mask-phone-out, stage: output, action: redact, match: [phone] }
             """.replace("DATA", DATA.toString())).upstream(upstream::baseUrl);
 
     static final String COMPLETION = """
@@ -130,5 +135,62 @@ class GuardrailsIT {
         JsonNode error = Json.MAPPER.readTree(last.substring("data: ".length())).path("error");
         assertThat(error.path("code").asText()).isEqualTo("guardrail_blocked");
         assertThat(error.path("message").asText()).isEqualTo("Blocked by guardrail 'no-aws-out' (output).");
+    }
+
+    static final String PHONE_STREAM = """
+            data: {"id":"c2","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":"Call us at 415-5"},"finish_reason":null}]}
+
+            data: {"id":"c2","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"55-2671 or +44 20 "},"finish_reason":null}]}
+
+            data: {"id":"c2","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"7946 0958"},"finish_reason":null}]}
+
+            data: {"id":"c2","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}
+
+            data: {"id":"c2","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":12,"total_tokens":22}}
+
+            data: [DONE]
+
+            """;
+
+    @Test
+    void aRedactGuardrailRewritesAStreamAsItPassesAndTheStreamEndsNormally() throws Exception {
+        upstreamAnswers("text/event-stream", PHONE_STREAM);
+
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", chat("how do I reach you?", true));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<JsonNode> chunks = events(r.body());
+        String text = chunks.stream().map(c -> c.at("/choices/0/delta/content").asText("")).collect(Collectors.joining());
+        assertThat(text).isEqualTo("Call us at [REDACTED:phone] or [REDACTED:phone]");
+        assertThat(r.body()).doesNotContain("2671").doesNotContain("0958").contains("data: [DONE]");
+        assertThat(chunks.getLast().at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(gateway.get("/metrics", null).body())
+                .contains("gateway_guardrail_checks_total{guardrail=\"mask-phone-out\",result=\"redacted\",stage=\"output\"}"));
+    }
+
+    @Test
+    void anAnthropicClientReadsTheRedactedStreamInItsOwnEvents() throws Exception {
+        upstreamAnswers("text/event-stream", PHONE_STREAM);
+        String body = Json.object().put("model", "chat").put("max_tokens", 100).put("stream", true)
+                .set("messages", Json.NODES.arrayNode().add(Json.object().put("role", "user").put("content", "how do I reach you?"))).toString();
+
+        HttpResponse<String> r = gateway.post("/v1/messages", body);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        String text = events(r.body()).stream().filter(e -> e.path("type").asText().equals("content_block_delta"))
+                .map(e -> e.at("/delta/text").asText("")).collect(Collectors.joining());
+        assertThat(text).isEqualTo("Call us at [REDACTED:phone] or [REDACTED:phone]");
+        assertThat(r.body()).contains("event: message_stop").doesNotContain("2671");
+    }
+
+    /** The JSON payloads of an SSE body's data lines. */
+    private static List<JsonNode> events(String sse) {
+        return sse.lines().filter(l -> l.startsWith("data: {")).map(l -> {
+            try {
+                return Json.MAPPER.readTree(l.substring("data: ".length()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
     }
 }

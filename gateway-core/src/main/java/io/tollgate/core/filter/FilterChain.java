@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,6 +142,8 @@ public final class FilterChain {
         private final ResponseSink client;
         private final ResponseHook[] hooks = new ResponseHook[entries.length];
         private int hookCount;
+        /** Per hook, where its stream chunks go: built at the first chunk. */
+        private Out @Nullable [] outs;
         private boolean done;
 
         Run(Exchange ex, ResponseSink client) {
@@ -310,26 +313,69 @@ public final class FilterChain {
 
         @Override
         public void chunk(StreamChunk chunk) {
+            deliver(hookCount - 1, chunk);
+        }
+
+        /**
+         * Hands {@code chunk} to hook {@code i} and what it sends on to the hooks outside it, then the client.
+         * Usage-only chunks go on too: the client's encoder decides (OpenAI's drops them, Anthropic's folds
+         * their usage into its closing message_delta).
+         */
+        private void deliver(int i, StreamChunk chunk) {
             if (done) {
                 return;
             }
-            StreamChunk c = chunk;
-            for (int i = hookCount - 1; i >= 0 && c != null; i--) {
-                try {
-                    c = hooks[i].onChunk(ex, c);
-                } catch (RuntimeException e) {
-                    logHookError(e);
+            if (i < 0) {
+                client.chunk(chunk);
+                return;
+            }
+            Out out = out(i);
+            long sent = out.sent;
+            try {
+                hooks[i].onChunk(ex, chunk, out);
+            } catch (RuntimeException e) {
+                logHookError(e);
+                if (out.sent == sent) {
+                    deliver(i - 1, chunk); // a broken hook does not cut the stream
                 }
             }
-            // Usage-only chunks go on too: the client's encoder decides (OpenAI's drops them, Anthropic's
-            // folds their usage into its closing message_delta).
-            if (c != null && !done) {
-                client.chunk(c);
+        }
+
+        /** Where hook {@code i} sends chunks: on to hook {@code i - 1}. Built once per stream, not per chunk. */
+        private Out out(int i) {
+            if (outs == null) {
+                outs = new Out[hookCount];
+                for (int k = 0; k < hookCount; k++) {
+                    outs[k] = new Out(k - 1);
+                }
+            }
+            return outs[i];
+        }
+
+        private final class Out implements Consumer<StreamChunk> {
+            private final int next;
+            private long sent;
+
+            Out(int next) {
+                this.next = next;
+            }
+
+            @Override
+            public void accept(StreamChunk chunk) {
+                sent++;
+                deliver(next, chunk);
             }
         }
 
         @Override
         public void streamEnd() {
+            for (int i = hookCount - 1; i >= 0 && !done; i--) {
+                try {
+                    hooks[i].onStreamEnd(ex, out(i));
+                } catch (RuntimeException e) {
+                    logHookError(e);
+                }
+            }
             if (done) {
                 return;
             }

@@ -3,6 +3,7 @@ package io.tollgate.core.filter;
 import io.tollgate.core.model.Completion;
 import io.tollgate.core.model.GatewayResponse;
 import io.tollgate.core.model.StreamChunk;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +27,24 @@ public interface ResponseHook {
     default @Nullable StreamChunk onChunk(Exchange ex, StreamChunk chunk) {
         return chunk;
     }
+
+    /**
+     * Each chunk of a streamed answer, for a hook that may send several chunks in its place (in order),
+     * or hold text back for a later one: every chunk handed to {@code out} goes on to the outer hooks and
+     * the client. By default, {@link #onChunk(Exchange, StreamChunk)}'s one chunk.
+     */
+    default void onChunk(Exchange ex, StreamChunk chunk, Consumer<StreamChunk> out) {
+        StreamChunk c = onChunk(ex, chunk);
+        if (c != null) {
+            out.accept(c);
+        }
+    }
+
+    /**
+     * A streamed answer ended normally, before the client hears so: the last chance to send what a hook
+     * held back (through {@code out}, like {@link #onChunk(Exchange, StreamChunk, Consumer)}).
+     */
+    default void onStreamEnd(Exchange ex, Consumer<StreamChunk> out) {}
 
     /** Exactly once per request: success, error (before or during a stream) or client cancel. */
     default void onComplete(Exchange ex, Completion completion) {}

@@ -84,7 +84,15 @@ public final class Detector {
 
     /** {@code text} with every match replaced by {@code [REDACTED:<name>]}; the same instance when nothing matched. */
     public String redact(String text) {
-        Matcher m = pattern.matcher(text);
+        return redact(text, 0, text.length());
+    }
+
+    /**
+     * {@code text} with the matches inside {@code [from, to)} replaced; look-behinds and look-aheads still see
+     * the text around the region (the part of a stream already sent, or still held back).
+     */
+    String redact(String text, int from, int to) {
+        Matcher m = pattern.matcher(text).useTransparentBounds(true).region(from, to);
         StringBuilder out = null;
         int copied = 0;
         while (m.find()) {
@@ -101,6 +109,41 @@ public final class Detector {
             return text;
         }
         return out.append(text, copied, text.length()).toString();
+    }
+
+    /**
+     * Where in {@code text}, from {@code from} on, a match could start whose outcome still depends on text not
+     * yet seen (the pattern read to the end of what there is): a stream must hold back from there.
+     * {@code text.length()} when nothing could.
+     */
+    int openFrom(CharSequence text, int from) {
+        int end = text.length();
+        Matcher m = pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false).region(from, end);
+        if (!m.find() && !m.hitEnd()) {
+            return end; // the common case: nothing here, nor anything more text could complete
+        }
+        for (int i = from; i < end; i++) {
+            m.region(i, end);
+            m.lookingAt();
+            if (m.hitEnd()) {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    /**
+     * {@code cut}, or the start of the first match in {@code text} from {@code from} on that begins before
+     * {@code cut} and ends after it: text is released up to a cut, so a cut must not split a match.
+     */
+    int cutBefore(CharSequence text, int from, int cut) {
+        Matcher m = pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false).region(from, text.length());
+        while (m.find() && m.start() < cut) {
+            if (m.end() > cut) {
+                return m.start();
+            }
+        }
+        return cut;
     }
 
     /** The Luhn checksum over the digits of {@code candidate} (separators skipped). */

@@ -70,11 +70,35 @@ final class Guardrail {
 
     /** {@code text} with every detector's matches replaced; the same instance when nothing matched. */
     String redact(String text) {
+        return redact(text, 0, text.length());
+    }
+
+    /** {@code text} with every detector's matches inside {@code [from, to)} replaced (the text around it stays as it is). */
+    String redact(String text, int from, int to) {
+        int after = text.length() - to;
         String out = text;
         for (Detector d : detectors) {
-            out = d.redact(out);
+            out = d.redact(out, from, out.length() - after);
         }
         return out;
+    }
+
+    /** The earliest point from {@code from} on where one of the detectors might still match, given more text. */
+    int openFrom(CharSequence text, int from) {
+        int open = text.length();
+        for (Detector d : detectors) {
+            open = Math.min(open, d.openFrom(text, from));
+        }
+        return open;
+    }
+
+    /** {@code cut}, moved back to the start of any match that would straddle it. */
+    int cutBefore(CharSequence text, int from, int cut) {
+        int c = cut;
+        for (Detector d : detectors) {
+            c = d.cutBefore(text, from, c);
+        }
+        return c;
     }
 
     GatewayError error(Stage stage) {

@@ -12,6 +12,7 @@ import io.tollgate.core.model.GatewayRequest;
 import io.tollgate.core.model.GatewayResponse;
 import io.tollgate.core.model.StreamChunk;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -29,10 +30,11 @@ import org.jspecify.annotations.Nullable;
  * called); a {@code redact} one rewrites the body, so the upstream receives the redacted text.
  * Output: a unary answer is checked whole; a {@code block} match turns it into a 400 (the upstream's
  * usage is still metered: the metering hook has seen the answer by then), a {@code redact} match
- * rewrites it. A streamed answer passes chunk by chunk and is checked as it grows (a sliding
- * window of {@link #WINDOW} characters plus the new text); a match from any output guardrail
- * ends the stream with the SSE error event, since text already sent cannot be taken back or
- * rewritten consistently across chunks.
+ * rewrites it. A streamed answer passes chunk by chunk. {@code block} guardrails check it as it grows
+ * (a sliding window of {@link #WINDOW} characters plus the new text) and a match ends the stream with
+ * the SSE error event, since text already sent cannot be taken back. {@code redact} guardrails
+ * rewrite it in flight ({@link StreamRedactor}), holding back only the tail that could still become
+ * a match.
  *
  * <p>Block guardrails run before redact ones, each group in config order. Nothing matched ever
  * reaches a log, a metric or an error message.
@@ -117,6 +119,11 @@ final class GuardrailFilter implements GatewayFilter {
     private static final class OutputHook implements ResponseHook {
 
         private final Guardrail[] guardrails;
+        /** The block guardrails among them, checked over a window of recent text per choice or tool call. */
+        private final Guardrail[] blocking;
+        /** The redact ones, in config order, and the stream they rewrite; null for a unary answer or none. */
+        private final Guardrail[] redacting;
+        private @Nullable StreamRedactor redactor;
         private boolean streaming;
         private boolean stopped;
         /** Recent text of choice 0 (nearly every stream); of further choices ({@code n > 1}) and tool calls' arguments. */
@@ -126,12 +133,17 @@ final class GuardrailFilter implements GatewayFilter {
 
         OutputHook(Guardrail[] guardrails) {
             this.guardrails = guardrails;
+            this.blocking = Arrays.stream(guardrails).filter(Guardrail::blocks).toArray(Guardrail[]::new);
+            this.redacting = Arrays.stream(guardrails).filter(g -> !g.blocks()).toArray(Guardrail[]::new);
         }
 
         @Override
         public void onResponse(Exchange ex, GatewayResponse response) {
             if (response.isStreaming()) {
                 streaming = true;
+                if (redacting.length > 0) {
+                    redactor = new StreamRedactor(redacting);
+                }
                 return;
             }
             JsonNode original = response.json();
@@ -161,19 +173,33 @@ final class GuardrailFilter implements GatewayFilter {
         }
 
         @Override
-        public @Nullable StreamChunk onChunk(Exchange ex, StreamChunk chunk) {
+        public void onChunk(Exchange ex, StreamChunk chunk, Consumer<StreamChunk> out) {
             if (stopped || chunk.isUsageOnly()) {
-                return chunk;
+                out.accept(chunk);
+                return;
             }
-            GuardrailTexts.delta(chunk.json(), this::check);
-            if (hit != null) {
-                block(ex, hit);
-                return null; // the chunk that completed the match is not sent
+            if (blocking.length > 0) {
+                GuardrailTexts.delta(chunk.json(), this::check);
+                if (hit != null) {
+                    block(ex, hit);
+                    return; // the chunk that completed the match is not sent
+                }
             }
-            return chunk;
+            if (redactor != null) {
+                redactor.onChunk(chunk, out);
+            } else {
+                out.accept(chunk);
+            }
         }
 
-        /** Appends a piece of streamed text to its window and checks the window. */
+        @Override
+        public void onStreamEnd(Exchange ex, Consumer<StreamChunk> out) {
+            if (redactor != null && !stopped) {
+                redactor.onEnd(out);
+            }
+        }
+
+        /** Appends a piece of streamed text to its window and checks the window with the block guardrails. */
         private void check(int index, String text) {
             if (hit != null) {
                 return;
@@ -181,9 +207,8 @@ final class GuardrailFilter implements GatewayFilter {
             StringBuilder window = index == 0 ? tail
                     : (otherTails == null ? otherTails = new HashMap<>() : otherTails).computeIfAbsent(index, i -> new StringBuilder());
             window.append(text);
-            for (Guardrail g : guardrails) {
+            for (Guardrail g : blocking) {
                 if (g.matches(window)) {
-                    // redact guardrails too: text already sent cannot be rewritten, so the stream stops
                     hit = g;
                     return;
                 }
@@ -198,8 +223,11 @@ final class GuardrailFilter implements GatewayFilter {
             if (!streaming || stopped) {
                 return;
             }
-            for (Guardrail g : guardrails) {
+            for (Guardrail g : blocking) {
                 g.count(Stage.OUTPUT, Result.PASS);
+            }
+            for (int i = 0; i < redacting.length; i++) {
+                redacting[i].count(Stage.OUTPUT, redactor != null && redactor.redacted(i) ? Result.REDACTED : Result.PASS);
             }
         }
 

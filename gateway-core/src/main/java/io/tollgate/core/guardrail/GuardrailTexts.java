@@ -79,6 +79,13 @@ final class GuardrailTexts {
         }
     }
 
+    /** The texts of one Responses output item (a message's {@code content[].text}, a function call's {@code arguments}), as {@link #answer} walks them. */
+    static void outputItem(JsonNode item, UnaryOperator<String> fn) {
+        Walk w = new Walk(fn, () -> {});
+        w.content(item);
+        w.field(item, "arguments");
+    }
+
     /**
      * The text a stream chunk adds, for the window {@code index}: a choice's text (chat {@code delta.content},
      * legacy {@code text}, Anthropic {@code text_delta}, Responses {@code response.output_text.delta})

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +104,34 @@ class FilterChainTest {
 
         assertThat(sink.chunks).containsExactly("1+b+a", "2+b+a");
         assertThat(sink.ended).isTrue();
+    }
+
+    @Test
+    void aHookMayHoldChunksBackAndSendSeveralLaterAndTheOuterHooksSeeEachOne() {
+        RecordingSink sink = new RecordingSink();
+        GatewayFilter holding = ex -> FilterDecision.proceed(new ResponseHook() {
+            private final List<StreamChunk> held = new ArrayList<>();
+            @Override public void onChunk(Exchange e, StreamChunk c, Consumer<StreamChunk> out) {
+                held.add(c); // sends nothing now: everything waits for the end
+            }
+            @Override public void onStreamEnd(Exchange e, Consumer<StreamChunk> out) {
+                held.forEach(out);
+                out.accept(StreamChunk.of("tail".getBytes(StandardCharsets.UTF_8)));
+            }
+        });
+        GatewayFilter throwing = ex -> FilterDecision.proceed(new ResponseHook() {
+            @Override public StreamChunk onChunk(Exchange e, StreamChunk c) {
+                throw new IllegalStateException("broken hook");
+            }
+        });
+        GatewayFilter replay = ex -> FilterDecision.respondStream(GatewayResponse.streaming(200, MutableHeaders.of()),
+                List.of(StreamChunk.of("1".getBytes(StandardCharsets.UTF_8)), StreamChunk.of("2".getBytes(StandardCharsets.UTF_8))));
+        new FilterChain(List.of(entry("a", 100, logging("a")), entry("throwing", 150, throwing), entry("holding", 200, holding),
+                entry("replay", 600, replay)), OK, List.of()).execute(TestExchange.chat("m", "hi"), sink);
+
+        // the broken hook is skipped, not the chunks; the outer hook sees every chunk the holding one sent
+        assertThat(sink.chunks).containsExactly("1+a", "2+a", "tail+a");
+        assertThat(log).containsSubsequence("client:end");
     }
 
     @Test
