@@ -98,7 +98,13 @@ final class StreamRedactor {
             case "response.output_item.done" -> edit(chunk, json, out, copy -> walk(copy.get("item"), GuardrailTexts::outputItem));
             case "response.completed", "response.incomplete", "response.failed" ->
                     edit(chunk, json, out, copy -> walk(copy.get("response"), (response, fn) -> GuardrailTexts.answer(response, fn, () -> {})));
-            default -> edit(chunk, json, out, copy -> false);
+            default -> {
+                if (inserted == 0) {
+                    out.accept(chunk); // nothing to rewrite, no sequence number to move
+                } else {
+                    edit(chunk, json, out, copy -> false);
+                }
+            }
         }
     }
 
