@@ -17,6 +17,7 @@ import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.StreamChunk;
 import io.tollgate.core.provider.SseDecoder;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ public class StreamGuardrailBenchmark {
     public void setUp() {
         SseDecoder decoder = new SseDecoder();
         decoder.feed(ByteBuffer.wrap(MockUpstream.resource("chat-completion-stream.sse")), (event, data) -> {
-            if (!new String(data, java.nio.charset.StandardCharsets.UTF_8).equals("[DONE]")) {
+            if (!new String(data, StandardCharsets.UTF_8).equals("[DONE]")) {
                 chunks.add(StreamChunk.of(data));
             }
         });

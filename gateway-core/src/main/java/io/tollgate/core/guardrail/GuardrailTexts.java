@@ -74,16 +74,13 @@ final class GuardrailTexts {
             }
         }
         for (JsonNode item : body.path("output")) {
-            w.content(item);
-            w.field(item, "arguments");
+            w.outputItem(item);
         }
     }
 
-    /** The texts of one Responses output item (a message's {@code content[].text}, a function call's {@code arguments}), as {@link #answer} walks them. */
+    /** The texts of one Responses output item, as {@link #answer} walks them. */
     static void outputItem(JsonNode item, UnaryOperator<String> fn) {
-        Walk w = new Walk(fn, () -> {});
-        w.content(item);
-        w.field(item, "arguments");
+        new Walk(fn, () -> {}).outputItem(item);
     }
 
     /**
@@ -169,6 +166,12 @@ final class GuardrailTexts {
                     field(part, "text");
                 }
             }
+        }
+
+        /** A Responses output item: a message's {@code content[].text}, a function call's {@code arguments}. */
+        void outputItem(JsonNode item) {
+            content(item);
+            field(item, "arguments");
         }
 
         /** {@code holder.tool_calls[].function.arguments}: the JSON text a model wrote for a function. */

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.model.StreamChunk;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -45,8 +43,8 @@ final class StreamRedactor {
     private final Map<Integer, Window> windows = new LinkedHashMap<>(4);
     /** Responses: events this stream added, by which every later {@code sequence_number} moves up. */
     private int inserted;
-    /** The top-level fields of the last chat or completions chunk, for a chunk that carries held text at the end. */
-    private @Nullable ObjectNode envelope;
+    /** The last chat or completions chunk (a copy): its top-level fields frame a chunk that carries held text at the end. */
+    private @Nullable ObjectNode lastChoices;
 
     /** {@code guardrails}: the output stage's redact guardrails, in config order. */
     StreamRedactor(Guardrail[] guardrails) {
@@ -110,7 +108,7 @@ final class StreamRedactor {
 
     /** The end of a stream that ended normally: whatever is still held goes out. */
     void onEnd(Consumer<StreamChunk> out) {
-        for (Window w : new ArrayList<>(windows.values())) {
+        for (Window w : windows.values()) {
             send(w, out, -1);
         }
         windows.clear();
@@ -120,7 +118,7 @@ final class StreamRedactor {
 
     private void choices(StreamChunk chunk, JsonNode json, Consumer<StreamChunk> out) {
         ObjectNode copy = json.deepCopy();
-        envelope = envelopeOf(copy);
+        lastChoices = copy;
         boolean changed = false;
         for (JsonNode node : copy.path("choices")) {
             if (!(node instanceof ObjectNode choice)) {
@@ -176,8 +174,12 @@ final class StreamRedactor {
         return changed;
     }
 
-    private static ObjectNode envelopeOf(ObjectNode chunk) {
+    /** The top-level scalar fields of {@code chunk} (id, object, created, model, ...). */
+    private static ObjectNode envelopeOf(@Nullable ObjectNode chunk) {
         ObjectNode e = Json.object();
+        if (chunk == null) {
+            return e;
+        }
         for (Map.Entry<String, JsonNode> field : chunk.properties()) {
             if (field.getValue().isValueNode() && !field.getValue().isNull()) {
                 e.set(field.getKey(), field.getValue());
@@ -214,14 +216,10 @@ final class StreamRedactor {
     /** Replaces {@code holder.field}'s text with what its window lets go now; true when that differs. */
     private boolean pass(ObjectNode holder, String field, int key, Carrier carrier, boolean ends) {
         JsonNode value = holder.get(field);
-        Window w = windows.get(key);
         if (value == null || !value.isTextual()) {
             return false;
         }
-        if (w == null) {
-            w = new Window(carrier);
-            windows.put(key, w);
-        }
+        Window w = windows.computeIfAbsent(key, k -> new Window(carrier));
         String text = value.asText();
         String released = w.release(text, ends);
         if (ends) {
@@ -267,7 +265,7 @@ final class StreamRedactor {
                 out.accept(StreamChunk.event(c.type(), Json.bytes(event)));
             }
             case CHAT, COMPLETIONS -> {
-                ObjectNode chunk = envelope == null ? Json.object() : envelope.deepCopy();
+                ObjectNode chunk = envelopeOf(lastChoices);
                 ObjectNode choice = chunk.putArray("choices").addObject().put("index", c.a());
                 if (c.format() == Format.COMPLETIONS) {
                     choice.put("text", text);
@@ -316,9 +314,18 @@ final class StreamRedactor {
     }
 
     private String redactAll(String text) {
+        return redact(text, 0, text.length());
+    }
+
+    /**
+     * {@code text} with every guardrail's matches inside {@code [from, to)} replaced, in config order, each over
+     * what the ones before it left (the unary rules); the text around the region stays as it is.
+     */
+    private String redact(String text, int from, int to) {
+        int after = text.length() - to;
         String out = text;
         for (int g = 0; g < guardrails.length; g++) {
-            String next = guardrails[g].redact(out);
+            String next = guardrails[g].redact(out, from, out.length() - after);
             if (next != out) {
                 redacted[g] = true;
                 out = next;
@@ -353,16 +360,8 @@ final class StreamRedactor {
             if (cut == held) {
                 return "";
             }
-            String all = text.toString();
-            int after = all.length() - cut;
-            String out = all;
-            for (int g = 0; g < guardrails.length; g++) {
-                String next = guardrails[g].redact(out, held, out.length() - after);
-                if (next != out) {
-                    redacted[g] = true;
-                    out = next;
-                }
-            }
+            int after = text.length() - cut;
+            String out = redact(text.toString(), held, cut);
             String released = out.substring(held, out.length() - after);
             held = cut;
             if (held > CONTEXT) {
@@ -390,16 +389,5 @@ final class StreamRedactor {
             }
             return cut;
         }
-    }
-
-    /** For tests: the windows still holding text. */
-    List<Integer> openWindows() {
-        List<Integer> open = new ArrayList<>();
-        windows.forEach((k, w) -> {
-            if (w.text.length() > w.held) {
-                open.add(k);
-            }
-        });
-        return open;
     }
 }

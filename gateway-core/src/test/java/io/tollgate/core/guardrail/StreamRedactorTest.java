@@ -99,7 +99,15 @@ class StreamRedactorTest {
         JsonNode finish = s.sent.getLast().json();
         assertThat(finish.at("/choices/0/delta/content").asText()).isEqualTo("[REDACTED:email]");
         assertThat(finish.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
-        assertThat(s.redactor.openWindows()).containsExactly(1);
+
+        int before = s.sent.size();
+        s.end(); // choice 1 never finished: the end of the stream sends its held text, framed like the stream's chunks
+        assertThat(s.sent).hasSize(before + 1);
+        JsonNode last = s.sent.getLast().json();
+        assertThat(last.at("/choices/0/index").asInt()).isEqualTo(1);
+        assertThat(last.at("/choices/0/delta/content").asText()).isEqualTo("[REDACTED:email]");
+        assertThat(last.path("id").asText()).isEqualTo("chatcmpl-1");
+        assertThat(last.path("model").asText()).isEqualTo("gpt-4o-mini");
     }
 
     @Test
