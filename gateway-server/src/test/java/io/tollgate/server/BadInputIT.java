@@ -64,6 +64,23 @@ class BadInputIT {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            /v1/chat/completions | error.code    | invalid_request
+            /v1/messages         | error.type    | invalid_request_error
+            """)
+    void jsonNestedPastTheParsersLimitIs400NotAServerError(String path, String field, String value) throws Exception {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        String body = "{\"model\":\"mock-chat\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"x\":" + deep + "}";
+
+        HttpResponse<String> r = gateway.post(path, body);
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode error = Json.MAPPER.readTree(r.body());
+        assertThat(error.at("/" + field.replace('.', '/')).asText()).isEqualTo(value);
+        assertThat(error.at("/error/message").asText()).contains("nesting depth").doesNotContain("StreamReadConstraints");
+    }
+
     @Test
     void emptyBodyIs400() throws Exception {
         HttpResponse<String> r = gateway.post("/v1/chat/completions", "");

@@ -69,8 +69,7 @@ public final class OpenAiCodec implements ClientCodec {
         try {
             node = Json.parse(body);
         } catch (JsonProcessingException e) {
-            throw invalid("The request body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ".", null);
+            throw invalid("The request body is not valid JSON: " + Json.problem(e) + ".", null);
         } catch (IOException e) {
             throw invalid("The request body could not be read as JSON.", null);
         }

@@ -1,6 +1,7 @@
 package io.tollgate.core.model;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -41,6 +42,17 @@ public final class Json {
     /** Parses bytes into a tree; throws {@link JsonProcessingException} with the location on bad input. */
     public static JsonNode parse(byte[] bytes) throws IOException {
         return MAPPER.readTree(bytes);
+    }
+
+    /**
+     * What is wrong with a body {@link #parse} refused, for a client's error message: Jackson's own words
+     * and, when it knows, the line and column. A limit of the parser (nesting depth, number or string
+     * length) has no location; its message names the limit without pointing at Jackson's API.
+     */
+    public static String problem(JsonProcessingException e) {
+        String what = String.valueOf(e.getOriginalMessage()).replaceAll(", from `[^`]*`", "");
+        JsonLocation at = e.getLocation();
+        return at == null ? what : what + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     /** Parses an upstream answer, stream event or stored entry into a tree (duplicate keys: the last wins). */

@@ -38,8 +38,7 @@ public final class AnthropicCodec implements ClientCodec {
         try {
             node = Json.parse(body);
         } catch (JsonProcessingException e) {
-            throw AnthropicRequestTranslator.invalid("The request body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ".", null);
+            throw AnthropicRequestTranslator.invalid("The request body is not valid JSON: " + Json.problem(e) + ".", null);
         } catch (IOException e) {
             throw AnthropicRequestTranslator.invalid("The request body could not be read as JSON.", null);
         }

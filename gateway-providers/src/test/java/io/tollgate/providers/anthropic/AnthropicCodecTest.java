@@ -48,6 +48,8 @@ class AnthropicCodecTest {
     void validationNamesTheField() {
         assertThat(rejected("").status()).isEqualTo(400);
         assertThat(rejected("{not json").message()).contains("not valid JSON");
+        assertThat(rejected("{\"x\":" + "[".repeat(2000) + "]".repeat(2000) + "}").message())
+                .isEqualTo("The request body is not valid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000).");
         assertThat(rejected("[]").status()).isEqualTo(400);
         assertThat(rejected("{\"max_tokens\":10,\"messages\":[]}").param()).isEqualTo("model");
         assertThat(rejected("{\"model\":\"m\",\"messages\":[]}").param()).isEqualTo("max_tokens");
