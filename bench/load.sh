@@ -7,6 +7,7 @@
 #                 [--config bench/bench.yaml | bench/bench-proxy.yaml | bench/bench-io-uring.yaml]
 #   bench/load.sh --ttft [--trickle-ms 10] [--rates "100 200 500"] [--warmup 10]
 #   bench/load.sh --baseline-jar /tmp/gateway-before.jar ...   # A/B: another build of the gateway side by side
+#   bench/load.sh --baseline-opts "-XX:+UseTransparentHugePages" ...   # A/B: the same build with other JVM flags
 #   bench/load.sh --no-pm-qos ...   # let idle CPUs halt during the run (see below)
 #
 # --ttft: streamed requests to an upstream that spaces its 24 SSE events --trickle-ms apart (a model
@@ -14,6 +15,8 @@
 # highest rate: added time to first chunk and to the last.
 # --baseline-jar: a second gateway from that jar (same config, port 18089) joins the run as target
 # "baseline", so a change is measured against the build before it in the same interleaved rounds.
+# --baseline-opts: the baseline gateway runs with these JAVA_OPTS instead of the measured one's (from
+# --baseline-jar, or this build's jar without it), so a JVM flag is measured the same way.
 # Also reports CPU time per request of each proxy at saturation (from /proc, user + system).
 # While it measures, it holds /dev/cpu_dma_latency at 0 (as ../shared/bench does): idle CPUs then poll
 # instead of halting. On a VM a halted vCPU is woken through the hypervisor, which can cost tens of µs
@@ -24,7 +27,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-duration=10; rates=""; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml; ttft=0; trickle=10; baseline=""; pm_qos=1
+duration=10; rates=""; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml; ttft=0; trickle=10; baseline=""; baseline_opts="${JAVA_OPTS:-}"; pm_qos=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2;; --rates) rates="$2"; shift 2;; --conns) conns="$2"; shift 2;;
@@ -32,6 +35,7 @@ while [ $# -gt 0 ]; do
     --config) config="$2"; shift 2;;
     --ttft) ttft=1; stream=1; shift;; --trickle-ms) trickle="$2"; shift 2;;
     --baseline-jar) baseline="$2"; shift 2;;
+    --baseline-opts) baseline_opts="$2"; [ -n "$baseline" ] || baseline=gateway-server/target/gateway.jar; shift 2;;
     --no-pm-qos) pm_qos=0; shift;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
@@ -77,7 +81,7 @@ if [ -n "$baseline" ]; then
   # the same config on its own port and ledger, started after the measured gateway's startup
   mkdir -p "$work/baseline"; rm -f "$work/baseline"/gateway.db*
   sed "s/18088/18089/; s#/tmp/tollgate-bench/gateway.db#$work/baseline/gateway.db#" "$config" > "$work/baseline.yaml"
-  TOLLGATE_JAR="$baseline" JAVA_OPTS="${JAVA_OPTS:-}" TOLLGATE_DATA="$work/baseline" bin/tollgate serve --config "$work/baseline.yaml" \
+  TOLLGATE_JAR="$baseline" JAVA_OPTS="$baseline_opts" TOLLGATE_DATA="$work/baseline" bin/tollgate serve --config "$work/baseline.yaml" \
     >"$work/baseline.log" 2>&1 &
   base_pid=$!; pids+=($base_pid)
   for i in $(seq 1 500); do
