@@ -123,6 +123,44 @@ class BadInputIT {
         }
     }
 
+    /** Sends raw bytes on a new connection and reads until the gateway closes it. */
+    private static String exchange(String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void unknownHttpVersionIs400AndCloses() throws Exception {
+        String answer = exchange("GET /health/live HTTP/9.9\r\nhost: x\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("connection: close")
+                .contains("HTTP/9.9 is not supported (expected: HTTP/1.1 or HTTP/1.0)");
+    }
+
+    @Test
+    void absoluteFormTargetIsServedLikeItsPath() throws Exception {
+        String answer = exchange("GET http://gateway.example:8080/v1/models?x=1 HTTP/1.1\r\nhost: x\r\n"
+                + "authorization: Bearer tg-test-key\r\nconnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("\"mock-chat\"");
+    }
+
+    @Test
+    void compressedBodyIs415NamingTheEncoding() throws Exception {
+        HttpResponse<String> r = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+                .header("authorization", "Bearer tg-test-key").header("content-type", "application/json")
+                .header("content-encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {0x1f, (byte) 0x8b, 8, 0})));
+
+        assertThat(r.statusCode()).isEqualTo(415);
+        JsonNode error = Json.MAPPER.readTree(r.body()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("unsupported_media_type");
+        assertThat(error.path("message").asText()).contains("Content-Encoding 'gzip'");
+    }
+
     @Test
     void unknownPathIs404() throws Exception {
         HttpResponse<String> r = gateway.get("/v1/nothing-here", GatewayExtension.KEY);

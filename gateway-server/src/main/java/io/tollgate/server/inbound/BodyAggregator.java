@@ -60,7 +60,7 @@ final class BodyAggregator extends HttpObjectAggregator {
     }
 
     private FullHttpResponse refusal(HttpMessage request, GatewayError error) {
-        String path = request instanceof HttpRequest r ? new QueryStringDecoder(r.uri()).path() : "";
+        String path = request instanceof HttpRequest r ? new QueryStringDecoder(GatewayHandler.originForm(r.uri())).path() : "";
         NettyHeaders headers = new NettyHeaders(request.headers());
         FullHttpResponse response = GatewayHandler.apiFor(path) != null ? GatewayHandler.refusal(runtime, path, headers, error)
                 : GatewayHandler.errorResponse(runtime, path, headers, error);

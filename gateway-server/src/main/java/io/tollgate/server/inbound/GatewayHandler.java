@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -82,8 +83,15 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
                 Responses.write(ctx, Responses.error(error), false);
                 return;
             }
-            QueryStringDecoder qs = new QueryStringDecoder(http.uri());
-            request = new Request(http.method(), http.uri(), qs.path(), new NettyHeaders(http.headers()),
+            if (!http.protocolVersion().equals(HttpVersion.HTTP_1_1) && !http.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                // Netty's decoder accepts any HTTP/x.y; answering "HTTP/9.9" as if it were 1.1 would be a guess
+                GatewayError error = GatewayError.invalidRequest("Malformed HTTP request: " + clip(http.protocolVersion().text())
+                        + " is not supported (expected: HTTP/1.1 or HTTP/1.0).", null);
+                Responses.write(ctx, Responses.error(error), false);
+                return;
+            }
+            String target = originForm(http.uri());
+            request = new Request(http.method(), target, new QueryStringDecoder(target).path(), new NettyHeaders(http.headers()),
                     ByteBufUtil.getBytes(http.content()), HttpUtil.isKeepAlive(http));
         } finally {
             http.release();
@@ -93,6 +101,24 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         serve(ctx, request);
+    }
+
+    /**
+     * The path and query of a request target. A server must accept the absolute form
+     * ({@code http://host/v1/models}, RFC 9112 3.2.2) as well as the usual origin form; its authority
+     * names no other upstream here, so it is dropped.
+     */
+    static String originForm(String target) {
+        int scheme = target.indexOf("://");
+        if (scheme <= 0 || target.charAt(0) == '/') {
+            return target;
+        }
+        int path = target.indexOf('/', scheme + 3);
+        int query = target.indexOf('?', scheme + 3);
+        if (path < 0 || (query >= 0 && query < path)) {
+            return query < 0 ? "/" : "/" + target.substring(query);
+        }
+        return target.substring(path);
     }
 
     private void serve(ChannelHandlerContext ctx, Request r) {
@@ -184,6 +210,12 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
             refuse(ctx, r, GatewayError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type '" + clip(contentType) + "' is not supported (expected: application/json)."));
+            return;
+        }
+        String contentEncoding = r.headers().get("content-encoding");
+        if (contentEncoding != null && !contentEncoding.strip().equalsIgnoreCase("identity")) {
+            refuse(ctx, r, GatewayError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Encoding '" + clip(contentEncoding) + "' is not supported: send the request body uncompressed."));
             return;
         }
         GatewayRequest request;
