@@ -15,12 +15,13 @@ import org.jspecify.annotations.Nullable;
  * @param managementPort   also serve /health on this port, and /metrics only there (0 = everything on the client port)
  * @param transport        the socket layer under Netty: {@code auto} is epoll on Linux and NIO elsewhere; io_uring is opt-in
  * @param accessLog        one JSON line per finished request on the logger {@code tollgate.access} (reloads live)
+ * @param cors             which browser origins may call the client port (reloads live)
  */
 public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequestSize, Duration shutdownGrace,
                            Duration idleTimeout, Integer ioThreads, Integer managementPort, Transport transport,
-                           Boolean accessLog) {
+                           Boolean accessLog, CorsConfig cors) {
 
-    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null, null, null, null);
+    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null, null, null, null, null);
 
     /** Netty's native transports (Linux) and its portable one. */
     public enum Transport { AUTO, IO_URING, EPOLL, NIO }
@@ -34,6 +35,7 @@ public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequ
         managementPort = Defaults.or(managementPort, 0);
         transport = Defaults.or(transport, Transport.AUTO);
         accessLog = Defaults.or(accessLog, false);
+        cors = Defaults.or(cors, CorsConfig.DEFAULT);
         if (port < 0 || port > 65535) throw new ConfigException("port", port, "0-65535");
         if (managementPort < 0 || managementPort > 65535) throw new ConfigException("management-port", managementPort, "0-65535");
         if (managementPort != 0 && managementPort.equals(port)) throw new ConfigException("management-port", managementPort, "a port other than server.port");
@@ -41,10 +43,10 @@ public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequ
         if (maxRequestSize.bytes() < 1024) throw new ConfigException("max-request-size", maxRequestSize, ">= 1KB");
     }
 
-    /** True when {@code next} changes what only a restart applies: everything but the access log, which reloads live. */
+    /** True when {@code next} changes what only a restart applies: everything but the access log and CORS, which reload live. */
     public boolean needsRestartFor(ServerConfig next) {
         return !equals(new ServerConfig(next.host, next.port, next.maxRequestSize, next.shutdownGrace, next.idleTimeout,
-                next.ioThreads, next.managementPort, next.transport, accessLog));
+                next.ioThreads, next.managementPort, next.transport, accessLog, cors));
     }
 
     /** The address to bind: the configured host, else loopback. */

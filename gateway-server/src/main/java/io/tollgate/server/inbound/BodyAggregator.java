@@ -64,6 +64,7 @@ final class BodyAggregator extends HttpObjectAggregator {
         NettyHeaders headers = new NettyHeaders(request.headers());
         FullHttpResponse response = GatewayHandler.apiFor(path) != null ? GatewayHandler.refusal(runtime, path, headers, error)
                 : GatewayHandler.errorResponse(runtime, path, headers, error);
+        Cors.addTo(runtime.current().config().server().cors(), headers.get("origin"), response.headers()::set);
         HttpUtil.setKeepAlive(response, false);
         return response;
     }

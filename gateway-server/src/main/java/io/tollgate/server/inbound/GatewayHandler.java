@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.tollgate.core.accesslog.AccessLog;
 import io.tollgate.core.api.ClientCodec;
 import io.tollgate.core.api.ResponseEncoder;
+import io.tollgate.core.config.CorsConfig;
 import io.tollgate.core.error.ErrorCode;
 import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.error.GatewayException;
@@ -135,6 +136,13 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
     private void route(ChannelHandlerContext ctx, Request r) {
         String path = r.path();
+        if (listener != Listener.MANAGEMENT && Cors.isPreflight(r.method(), r.headers())) {
+            FullHttpResponse preflight = Cors.preflight(cors(), r.headers());
+            if (preflight != null) {
+                write(ctx, r, preflight);
+                return;
+            }
+        }
         if (listener == Listener.MANAGEMENT || isOps(path)) {
             ops(ctx, r, path);
             return;
@@ -228,6 +236,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         GatewayRuntime.Snapshot snapshot = runtime.current();
         DefaultExchange ex = new DefaultExchange(requestId(r.headers()), request, r.headers(), ctx.channel().eventLoop(),
                 runtime.services().ticker());
+        Cors.addTo(cors(), r.headers().get("origin"), ex.responseHeaders()::set);
         ResponseEncoder encoder = codec.encoder(request);
         ClientResponseSink sink = new ClientResponseSink(ctx, ex, encoder, r.keepAlive() && !state.isDraining(), () -> requestDone(ctx));
         inFlight = ex;
@@ -292,6 +301,9 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
             busy = false;
             return;
         }
+        if (listener != Listener.MANAGEMENT) {
+            Cors.addTo(cors(), r.headers().get("origin"), response.headers()::set);
+        }
         if (r.method().equals(HttpMethod.HEAD)) {
             // a HEAD answer has headers only (content-length stays: the size a GET would get); the encoder does
             // not track request methods, so the body is dropped here
@@ -301,6 +313,10 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         }
         Responses.write(ctx, response, r.keepAlive() && !state.isDraining());
         next(ctx);
+    }
+
+    private CorsConfig cors() {
+        return runtime.current().config().server().cors();
     }
 
     private void requestDone(ChannelHandlerContext ctx) {

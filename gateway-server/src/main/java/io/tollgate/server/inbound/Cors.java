@@ -1,0 +1,73 @@
+package io.tollgate.server.inbound;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.tollgate.core.config.CorsConfig;
+import io.tollgate.core.model.Headers;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * CORS on the client port ({@code server.cors}): the answer to a browser's preflight, and the headers that
+ * let a page read an answer. Browsers send the gateway key in {@code Authorization} or {@code x-api-key},
+ * never in cookies, so no answer allows credentials and {@code *} can expose every header (the request id,
+ * rate-limit and cost headers).
+ */
+final class Cors {
+
+    static final String METHODS = "GET, POST, PUT, PATCH, DELETE";
+    /** A header-name list as a browser sends it in {@code access-control-request-headers}. */
+    private static final Pattern HEADER_LIST = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+(\\s*,\\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*");
+    private static final int MAX_HEADER_LIST = 2048;
+
+    private Cors() {}
+
+    /** A preflight: {@code OPTIONS} with the {@code Origin} and the method the page wants to send. */
+    static boolean isPreflight(HttpMethod method, Headers headers) {
+        return method.equals(HttpMethod.OPTIONS) && headers.get("origin") != null && headers.get("access-control-request-method") != null;
+    }
+
+    /**
+     * The preflight's answer for an allowed origin: 204, the methods the API uses, the headers the page asked
+     * for (it may send any: the key's headers, an SDK's own), and how long the browser may reuse the answer.
+     * Null when the origin is not allowed: the request is then answered like any other {@code OPTIONS}.
+     */
+    static @Nullable FullHttpResponse preflight(CorsConfig cors, Headers headers) {
+        String origin = headers.get("origin");
+        if (origin == null || !cors.enabled() || !cors.allows(origin)) {
+            return null;
+        }
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
+        allowOrigin(cors, origin, r.headers()::set);
+        r.headers().set("access-control-allow-methods", METHODS);
+        String asked = headers.get("access-control-request-headers");
+        if (asked != null && asked.length() <= MAX_HEADER_LIST && HEADER_LIST.matcher(asked.strip()).matches()) {
+            r.headers().set("access-control-allow-headers", asked.strip());
+        }
+        r.headers().set("access-control-max-age", Long.toString(cors.maxAge().toSeconds()));
+        return r;
+    }
+
+    /** Adds what lets a page on an allowed {@code origin} read the answer; nothing for other origins or without one. */
+    static void addTo(CorsConfig cors, @Nullable String origin, BiConsumer<String, String> header) {
+        if (origin == null || !cors.enabled() || !cors.allows(origin)) {
+            return;
+        }
+        allowOrigin(cors, origin, header);
+        header.accept("access-control-expose-headers", "*");
+    }
+
+    private static void allowOrigin(CorsConfig cors, String origin, BiConsumer<String, String> header) {
+        if (cors.anyOrigin()) {
+            header.accept("access-control-allow-origin", "*");
+        } else {
+            header.accept("access-control-allow-origin", origin);
+            header.accept("vary", "origin");   // the answer differs by origin: shared caches must key on it
+        }
+    }
+}
