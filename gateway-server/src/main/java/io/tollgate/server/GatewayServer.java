@@ -18,10 +18,12 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tollgate.core.config.AuthConfig;
+import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.server.api.AdminApi;
 import io.tollgate.server.inbound.GatewayHandler.Listener;
 import io.tollgate.server.inbound.ServerInitializer;
+import io.tollgate.server.inbound.ServerTls;
 import io.tollgate.server.inbound.ServerState;
 import io.tollgate.server.upstream.NettyUpstreamTransport;
 import java.net.InetSocketAddress;
@@ -88,6 +90,20 @@ public final class GatewayServer implements AutoCloseable {
         }
         ServerState state = new ServerState();
         int managementPort = config.server().managementPort();
+        ServerTls tls = null;
+        if (config.server().tls().enabled()) {
+            try {
+                tls = ServerTls.load(config.server().tls());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("server.tls", e.getMessage());   // stops startup, saying why
+            }
+            ServerTls watched = tls;
+            // a stat of each file every 10 s (the system property is for tests); reading them, when they changed,
+            // on the blocking executor
+            long every = Long.getLong("tollgate.tls.check-millis", 10_000);
+            runtime.services().scheduler().scheduleWithFixedDelay(() -> runtime.services().blockingExecutor().execute(watched::reloadIfChanged),
+                    every, every, TimeUnit.MILLISECONDS);
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transports.serverChannel())
@@ -98,14 +114,14 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT) // Netty 4.2: adaptive; -Dio.netty.allocator.type=pooled trades ~10-20 MB RSS for ~5 % throughput (benchmarks.md)
                 // Backpressure: above 64 KiB unsent to a client, the router stops reading its upstream.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new ServerInitializer(runtime, state, config.server(), managementPort > 0 ? Listener.CLIENT : Listener.ALL, clients));
+                .childHandler(new ServerInitializer(runtime, state, config.server(), managementPort > 0 ? Listener.CLIENT : Listener.ALL, clients, tls));
         Channel channel;
         Channel management = null;
         try {
             channel = bootstrap.bind(host, config.server().port()).sync().channel();
             if (managementPort > 0) {
                 management = bootstrap.clone()
-                        .childHandler(new ServerInitializer(runtime, state, config.server(), Listener.MANAGEMENT, clients))
+                        .childHandler(new ServerInitializer(runtime, state, config.server(), Listener.MANAGEMENT, clients, null))
                         .bind(host, managementPort).sync().channel();
             }
         } catch (Exception e) {
@@ -115,7 +131,8 @@ public final class GatewayServer implements AutoCloseable {
         jvmMeters.join(); // the first scrape sees every meter
         GatewayServer server = new GatewayServer(runtime, state, group, channel, management, config.server().shutdownGrace(),
                 transports, clients, upstream);
-        log.info("Tollgate listening on {}:{}{} ({} transport, {} event loop{}), {} ms after JVM start", host, server.port(),
+        log.info("Tollgate listening on {}:{}{}{} ({} transport, {} event loop{}), {} ms after JVM start", host, server.port(),
+                tls == null ? "" : " over HTTPS",
                 management == null ? "" : ", health and metrics on :" + server.managementPort(),
                 transports.name(), threads, threads == 1 ? "" : "s", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         return server;

@@ -138,7 +138,7 @@ public final class Main {
         }
         var s = c.server();
         var server = new ServerConfig(host != null ? host : s.host(), port != null ? Integer.valueOf(port) : s.port(),
-                s.maxRequestSize(), s.shutdownGrace(), s.idleTimeout(), s.ioThreads(), s.managementPort(), s.transport(), s.accessLog(), s.cors());
+                s.maxRequestSize(), s.shutdownGrace(), s.idleTimeout(), s.ioThreads(), s.managementPort(), s.transport(), s.accessLog(), s.cors(), s.tls());
         return new GatewayConfig(server, c.auth(), c.providers(), c.models(), c.pricing(), c.teams(), c.keys(), c.cache(), c.prompts(),
                 c.state(), c.alerts(), c.filters(), c.guardrails(), c.tracing());
     }

@@ -16,12 +16,13 @@ import org.jspecify.annotations.Nullable;
  * @param transport        the socket layer under Netty: {@code auto} is epoll on Linux and NIO elsewhere; io_uring is opt-in
  * @param accessLog        one JSON line per finished request on the logger {@code tollgate.access} (reloads live)
  * @param cors             which browser origins may call the client port (reloads live)
+ * @param tls              HTTPS on the client port (the files are re-read when they change)
  */
 public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequestSize, Duration shutdownGrace,
                            Duration idleTimeout, Integer ioThreads, Integer managementPort, Transport transport,
-                           Boolean accessLog, CorsConfig cors) {
+                           Boolean accessLog, CorsConfig cors, TlsConfig tls) {
 
-    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null, null, null, null, null);
+    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null, null, null, null, null, null);
 
     /** Netty's native transports (Linux) and its portable one. */
     public enum Transport { AUTO, IO_URING, EPOLL, NIO }
@@ -36,6 +37,7 @@ public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequ
         transport = Defaults.or(transport, Transport.AUTO);
         accessLog = Defaults.or(accessLog, false);
         cors = Defaults.or(cors, CorsConfig.DEFAULT);
+        tls = Defaults.or(tls, TlsConfig.DEFAULT);
         if (port < 0 || port > 65535) throw new ConfigException("port", port, "0-65535");
         if (managementPort < 0 || managementPort > 65535) throw new ConfigException("management-port", managementPort, "0-65535");
         if (managementPort != 0 && managementPort.equals(port)) throw new ConfigException("management-port", managementPort, "a port other than server.port");
@@ -46,7 +48,7 @@ public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequ
     /** True when {@code next} changes what only a restart applies: everything but the access log and CORS, which reload live. */
     public boolean needsRestartFor(ServerConfig next) {
         return !equals(new ServerConfig(next.host, next.port, next.maxRequestSize, next.shutdownGrace, next.idleTimeout,
-                next.ioThreads, next.managementPort, next.transport, accessLog, cors));
+                next.ioThreads, next.managementPort, next.transport, accessLog, cors, next.tls));
     }
 
     /** The address to bind: the configured host, else loopback. */

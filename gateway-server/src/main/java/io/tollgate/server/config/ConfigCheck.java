@@ -3,6 +3,7 @@ package io.tollgate.server.config;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tollgate.core.config.ConfigLoader;
 import io.tollgate.core.config.ConfigProblem;
+import io.tollgate.server.inbound.ServerTls;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.DefaultFilterServices;
 import io.tollgate.core.filter.FilterChain;
@@ -42,6 +43,12 @@ public final class ConfigCheck {
         }
         GatewayConfig config = loaded.config();
         Set<ConfigProblem> problems = new LinkedHashSet<>();   // filters sharing a store report its problem once
+        if (config.server().tls().enabled()) {
+            String tls = ServerTls.problem(config.server().tls());
+            if (tls != null) {
+                problems.add(new ConfigProblem("server.tls", 0, tls));
+            }
+        }
         problems.addAll(providerProblems(config));
         problems.addAll(FilterChain.check(config, load(FilterFactory.class)));
         for (RequestObserverFactory observers : load(RequestObserverFactory.class)) {

@@ -369,7 +369,10 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof java.io.IOException)) {
+        if (cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException) {
+            // plain HTTP on the HTTPS port, a scanner, a client that does not trust the certificate: theirs to see
+            log.debug("TLS with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else if (!(cause instanceof java.io.IOException)) {
             log.warn("closing client connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
         }
         ctx.close();

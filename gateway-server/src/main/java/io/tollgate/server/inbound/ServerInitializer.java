@@ -10,6 +10,7 @@ import io.tollgate.core.config.ServerConfig;
 import io.tollgate.server.GatewayRuntime;
 import io.tollgate.server.http1.PassThroughResponseEncoder;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /** The client-facing pipeline (each connection joins {@code connections}, so shutdown can close them): HTTP/1.1 decoder and encoder (whole answers pass it pre-encoded), body aggregation with the size limit, idle close, the gateway. */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
@@ -19,10 +20,13 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerConfig server;
     private final GatewayHandler.Listener listener;
     private final ChannelGroup connections;
+    private final @Nullable ServerTls tls;
 
+    /** {@code tls}: HTTPS on this listener, or null for plain HTTP. */
     public ServerInitializer(GatewayRuntime runtime, ServerState state, ServerConfig server, GatewayHandler.Listener listener,
-                             ChannelGroup connections) {
+                             ChannelGroup connections, @Nullable ServerTls tls) {
         this.connections = connections;
+        this.tls = tls;
         this.runtime = runtime;
         this.state = state;
         this.server = server;
@@ -34,6 +38,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast("idle", new IdleStateHandler(0, 0, server.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+        }
         p.addLast("http-decoder", new HttpRequestDecoder(8192, 32 * 1024, 64 * 1024));
         p.addLast("http-encoder", new PassThroughResponseEncoder());
         p.addLast("aggregate", new BodyAggregator(server.maxRequestSize().bytes(), runtime));
