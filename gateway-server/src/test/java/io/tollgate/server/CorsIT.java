@@ -17,7 +17,7 @@ class CorsIT {
 
     @RegisterExtension
     static final GatewayExtension gateway = GatewayExtension.withConfig("""
-            server: { port: 0, cors: { allow-origins: ["https://app.example.com", "https://*.example.org"], max-age: 1h } }
+            server: { port: 0, max-request-size: 1KB, cors: { allow-origins: ["https://app.example.com", "https://*.example.org"], max-age: 1h } }
             auth: { mode: keys }
             providers: { mock: { type: mock } }
             models: { mock-chat: { targets: [ { provider: mock, model: mock-1 } ] } }
@@ -75,8 +75,9 @@ class CorsIT {
         HttpResponse<String> denied = chat("https://app.example.com", "tg-wrong", CHAT);
         HttpResponse<String> stream = chat("https://app.example.com", GatewayExtension.KEY, CHAT.replace("{\"model\"", "{\"stream\":true,\"model\""));
         HttpResponse<String> invalid = chat("https://app.example.com", GatewayExtension.KEY, "{");
+        HttpResponse<String> tooLarge = chat("https://app.example.com", GatewayExtension.KEY, CHAT.replace("hi", "x".repeat(2048)));
 
-        for (HttpResponse<String> r : new HttpResponse[] {ok, denied, stream, invalid}) {
+        for (HttpResponse<String> r : new HttpResponse[] {ok, denied, stream, invalid, tooLarge}) {
             assertThat(r.headers().firstValue("access-control-allow-origin")).as(r.body()).hasValue("https://app.example.com");
             assertThat(r.headers().firstValue("access-control-expose-headers")).hasValue("*");
         }
@@ -84,6 +85,7 @@ class CorsIT {
         assertThat(denied.statusCode()).isEqualTo(401);
         assertThat(stream.body()).contains("data: [DONE]");
         assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
     }
 
     @Test

@@ -27,11 +27,14 @@ final class BodyAggregator extends HttpObjectAggregator {
 
     private final long maxBytes;
     private final GatewayRuntime runtime;
+    private final boolean answersCors;
 
-    BodyAggregator(long maxBytes, GatewayRuntime runtime) {
+    /** {@code answersCors}: refusals carry CORS headers (the client port; the management port never does). */
+    BodyAggregator(long maxBytes, GatewayRuntime runtime, boolean answersCors) {
         super((int) Math.min(Integer.MAX_VALUE, maxBytes), true);
         this.maxBytes = maxBytes;
         this.runtime = runtime;
+        this.answersCors = answersCors;
     }
 
     @Override
@@ -64,7 +67,9 @@ final class BodyAggregator extends HttpObjectAggregator {
         NettyHeaders headers = new NettyHeaders(request.headers());
         FullHttpResponse response = GatewayHandler.apiFor(path) != null ? GatewayHandler.refusal(runtime, path, headers, error)
                 : GatewayHandler.errorResponse(runtime, path, headers, error);
-        Cors.addTo(runtime.current().config().server().cors(), headers.get("origin"), response.headers()::set);
+        if (answersCors) {
+            Cors.addTo(runtime.current().config().server().cors(), headers, response.headers()::set);
+        }
         HttpUtil.setKeepAlive(response, false);
         return response;
     }

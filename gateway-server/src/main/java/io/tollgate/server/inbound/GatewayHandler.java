@@ -236,7 +236,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         GatewayRuntime.Snapshot snapshot = runtime.current();
         DefaultExchange ex = new DefaultExchange(requestId(r.headers()), request, r.headers(), ctx.channel().eventLoop(),
                 runtime.services().ticker());
-        Cors.addTo(cors(), r.headers().get("origin"), ex.responseHeaders()::set);
+        Cors.addTo(cors(), r.headers(), ex.responseHeaders()::set);
         ResponseEncoder encoder = codec.encoder(request);
         ClientResponseSink sink = new ClientResponseSink(ctx, ex, encoder, r.keepAlive() && !state.isDraining(), () -> requestDone(ctx));
         inFlight = ex;
@@ -302,7 +302,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (listener != Listener.MANAGEMENT) {
-            Cors.addTo(cors(), r.headers().get("origin"), response.headers()::set);
+            Cors.addTo(cors(), r.headers(), response.headers()::set);
         }
         if (r.method().equals(HttpMethod.HEAD)) {
             // a HEAD answer has headers only (content-length stays: the size a GET would get); the encoder does

@@ -43,7 +43,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         }
         p.addLast("http-decoder", new HttpRequestDecoder(8192, 32 * 1024, 64 * 1024));
         p.addLast("http-encoder", new PassThroughResponseEncoder());
-        p.addLast("aggregate", new BodyAggregator(server.maxRequestSize().bytes(), runtime));
+        p.addLast("aggregate", new BodyAggregator(server.maxRequestSize().bytes(), runtime, listener != GatewayHandler.Listener.MANAGEMENT));
         p.addLast("gateway", new GatewayHandler(runtime, state, listener));
     }
 }
