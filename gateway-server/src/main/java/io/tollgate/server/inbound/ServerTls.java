@@ -30,6 +30,8 @@ public final class ServerTls {
     private final TlsConfig config;
     private volatile SslContext context;
     private volatile String stamp;
+    /** The stamp of the last change that did not load: its ERROR is logged once, not at every check. */
+    private @Nullable String refused;
 
     private ServerTls(TlsConfig config, SslContext context, String stamp) {
         this.config = config;
@@ -61,9 +63,10 @@ public final class ServerTls {
     /**
      * Re-reads the files if either changed since the last read (size or modification time). A file that
      * does not parse (caught mid-write, a key that does not match) leaves the current certificate serving
-     * and is tried again at the next check. Blocking file I/O: never call it on an event loop.
+     * and is tried again at the next check (a permission fix changes no modification time); it is logged
+     * once per change. Blocking file I/O: never call it on an event loop.
      */
-    public void reloadIfChanged() {
+    public synchronized void reloadIfChanged() {
         String now = stamp(config);
         if (now.equals(stamp)) {
             return;
@@ -71,9 +74,13 @@ public final class ServerTls {
         try {
             context = build(config);
             stamp = now;
+            refused = null;
             log.info("server.tls: certificate re-read from {}", config.certFile());
         } catch (IllegalArgumentException e) {
-            log.error("server.tls: the changed files do not make a usable certificate, still serving the previous one: {}", e.getMessage());
+            if (!now.equals(refused)) {
+                refused = now;
+                log.error("server.tls: the changed files do not make a usable certificate, still serving the previous one: {}", e.getMessage());
+            }
         }
     }
 
