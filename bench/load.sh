@@ -8,6 +8,7 @@
 #   bench/load.sh --ttft [--trickle-ms 10] [--rates "100 200 500"] [--warmup 10]
 #   bench/load.sh --baseline-jar /tmp/gateway-before.jar ...   # A/B: another build of the gateway side by side
 #   bench/load.sh --baseline-opts "-XX:+UseTransparentHugePages" ...   # A/B: the same build with other JVM flags
+#   bench/load.sh --baseline-config bench/other.yaml ...   # A/B: the same build with another config
 #   bench/load.sh --no-pm-qos ...   # let idle CPUs halt during the run (see below)
 #
 # --ttft: streamed requests to an upstream that spaces its 24 SSE events --trickle-ms apart (a model
@@ -17,6 +18,8 @@
 # "baseline", so a change is measured against the build before it in the same interleaved rounds.
 # --baseline-opts: the baseline gateway runs with these JAVA_OPTS instead of the measured one's (from
 # --baseline-jar, or this build's jar without it), so a JVM flag is measured the same way.
+# --baseline-config: the baseline gateway reads this config instead of --config's (port and ledger rewritten
+# the same way), so a setting is measured the same way.
 # Also reports CPU time per request of each proxy at saturation (from /proc, user + system).
 # While it measures, it holds /dev/cpu_dma_latency at 0 (as ../shared/bench does): idle CPUs then poll
 # instead of halting. On a VM a halted vCPU is woken through the hypervisor, which can cost tens of µs
@@ -27,7 +30,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-duration=10; rates=""; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml; ttft=0; trickle=10; baseline=""; baseline_opts="${JAVA_OPTS:-}"; pm_qos=1
+duration=10; rates=""; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml; ttft=0; trickle=10; baseline=""; baseline_opts="${JAVA_OPTS:-}"; baseline_config=""; pm_qos=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2;; --rates) rates="$2"; shift 2;; --conns) conns="$2"; shift 2;;
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
     --ttft) ttft=1; stream=1; shift;; --trickle-ms) trickle="$2"; shift 2;;
     --baseline-jar) baseline="$2"; shift 2;;
     --baseline-opts) baseline_opts="$2"; [ -n "$baseline" ] || baseline=gateway-server/target/gateway.jar; shift 2;;
+    --baseline-config) baseline_config="$2"; [ -n "$baseline" ] || baseline=gateway-server/target/gateway.jar; shift 2;;
     --no-pm-qos) pm_qos=0; shift;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
@@ -80,7 +84,7 @@ targets=(direct nginx tollgate)
 if [ -n "$baseline" ]; then
   # the same config on its own port and ledger, started after the measured gateway's startup
   mkdir -p "$work/baseline"; rm -f "$work/baseline"/gateway.db*
-  sed "s/18088/18089/; s#/tmp/tollgate-bench/gateway.db#$work/baseline/gateway.db#" "$config" > "$work/baseline.yaml"
+  sed "s/18088/18089/; s#/tmp/tollgate-bench/gateway.db#$work/baseline/gateway.db#" "${baseline_config:-$config}" > "$work/baseline.yaml"
   TOLLGATE_JAR="$baseline" JAVA_OPTS="$baseline_opts" TOLLGATE_DATA="$work/baseline" bin/tollgate serve --config "$work/baseline.yaml" \
     >"$work/baseline.log" 2>&1 &
   base_pid=$!; pids+=($base_pid)
@@ -199,5 +203,25 @@ for mode in sat $rates; do
     late="-"; [ "$mode" = sat ] || late=$(echo "$rows" | while read -r l; do r=$(field "$l" requests); echo "$(field "$l" late) ${r:-0}"; done \
       | awk '{l += $1; n += $2} END {printf "%.1f", (n > 0 ? 100 * l / n : 0)}')
     echo "| $([ "$mode" = sat ] && echo saturation || echo "$mode req/s") | $t | $req | ${p50[$t]} | $(med p90) | ${p99[$t]} | $(med p999) | $add50 | $add99 | $(med cpu_us) | $late | $err |"
+  done
+done
+# The medians above hide how far one round lands from the next (on 2 shared cores, tens of µs):
+# each gateway's added p50 per round as a multiple of nginx's in the same round.
+echo
+echo "added p50 per round as a multiple of nginx's (same round):"
+for rate in $rates; do
+  for t in "${targets[@]}"; do
+    [ "$t" = direct ] || [ "$t" = nginx ] && continue
+    awk -F'\t' -v m="$rate" -v t="$t" '
+      $2 == m { split($4, kv, " "); for (i in kv) if (kv[i] ~ /^p50=/) p[$1, $3] = substr(kv[i], 5); rounds[$1] = 1 }
+      END {
+        n = 0; for (r in rounds) n++
+        line = ""
+        for (r = 1; r <= n; r++) {
+          ng = p[r, "nginx"] - p[r, "direct"]
+          line = line (ng > 0 ? sprintf(" %.2f", (p[r, t] - p[r, "direct"]) / ng) : " -")
+        }
+        printf "- %s req/s, %s:%s\n", m, t, line
+      }' "$results"
   done
 done
