@@ -101,6 +101,18 @@ class BadInputIT {
     }
 
     @Test
+    void browserPreflightWhileCorsIsOffSaysHowToAllowTheOrigin() throws Exception {
+        HttpResponse<String> r = gateway.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("origin", "http://localhost:5173").header("access-control-request-method", "POST"));
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.headers().firstValue("access-control-allow-origin")).isEmpty();
+        assertThat(Json.MAPPER.readTree(r.body()).path("error").path("message").asText())
+                .isEqualTo("Cross-origin calls are off: list origin 'http://localhost:5173' in server.cors.allow-origins to let its pages call the gateway.");
+    }
+
+    @Test
     void wrongMethodIs405WithAllow() throws Exception {
         HttpResponse<String> r = gateway.get("/v1/chat/completions", GatewayExtension.KEY);
         assertThat(r.statusCode()).isEqualTo(405);

@@ -65,8 +65,11 @@ class CorsIT {
     void preflightFromAnotherOriginAllowsNothing() throws Exception {
         HttpResponse<String> r = preflight("https://evil.example.net");
 
-        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.statusCode()).isEqualTo(403);
         assertThat(r.headers().firstValue("access-control-allow-origin")).isEmpty();
+        assertThat(r.headers().firstValue("access-control-allow-methods")).isEmpty();
+        // what a developer sees in the browser's network panel: the setting that would let the page in
+        assertThat(r.body()).contains("\"code\":\"origin_not_allowed\"", "https://evil.example.net", "server.cors.allow-origins");
     }
 
     @Test

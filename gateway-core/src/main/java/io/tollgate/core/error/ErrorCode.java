@@ -6,6 +6,8 @@ public enum ErrorCode {
     INVALID_API_KEY(401, "invalid_api_key", "authentication_error"),
     BUDGET_EXCEEDED(402, "budget_exceeded", "budget_exceeded_error"),
     MODEL_NOT_ALLOWED(403, "model_not_allowed", "permission_error"),
+    /** A browser's CORS preflight from an origin {@code server.cors.allow-origins} does not list. */
+    ORIGIN_NOT_ALLOWED(403, "origin_not_allowed", "permission_error"),
     NOT_FOUND(404, "not_found", "invalid_request_error"),
     MODEL_NOT_FOUND(404, "model_not_found", "invalid_request_error"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed", "invalid_request_error"),

@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.tollgate.core.config.CorsConfig;
+import io.tollgate.core.error.ErrorCode;
+import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.model.Headers;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
@@ -35,12 +37,16 @@ final class Cors {
     /**
      * The preflight's answer for an allowed origin: 204, the methods the API uses, the headers the page asked
      * for (it may send any: the key's headers, an SDK's own), and how long the browser may reuse the answer.
-     * Null when the origin is not allowed: the request is then answered like any other {@code OPTIONS}.
+     * Any other origin gets a 403 that says which setting would let it in: the browser only reports "blocked by
+     * CORS policy", but its network panel shows this answer to whoever debugs the page.
      */
-    static @Nullable FullHttpResponse preflight(CorsConfig cors, Headers headers) {
-        String origin = headers.get("origin");
-        if (origin == null || !cors.enabled() || !cors.allows(origin)) {
-            return null;
+    static FullHttpResponse preflight(CorsConfig cors, Headers headers) {
+        String origin = String.valueOf(headers.get("origin"));   // present: isPreflight checked
+        if (!cors.enabled() || !cors.allows(origin)) {
+            String shown = GatewayHandler.clip(origin);
+            return Responses.error(GatewayError.of(ErrorCode.ORIGIN_NOT_ALLOWED, cors.enabled()
+                    ? "Origin '" + shown + "' is not in server.cors.allow-origins: pages on it may not call the gateway."
+                    : "Cross-origin calls are off: list origin '" + shown + "' in server.cors.allow-origins to let its pages call the gateway."));
         }
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
         allowOrigin(cors, origin, r.headers()::set);

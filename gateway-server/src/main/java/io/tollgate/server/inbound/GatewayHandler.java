@@ -137,11 +137,8 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     private void route(ChannelHandlerContext ctx, Request r) {
         String path = r.path();
         if (listener != Listener.MANAGEMENT && Cors.isPreflight(r.method(), r.headers())) {
-            FullHttpResponse preflight = Cors.preflight(cors(), r.headers());
-            if (preflight != null) {
-                write(ctx, r, preflight);
-                return;
-            }
+            write(ctx, r, Cors.preflight(cors(), r.headers()));
+            return;
         }
         if (listener == Listener.MANAGEMENT || isOps(path)) {
             ops(ctx, r, path);
@@ -400,7 +397,8 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         return "req_" + Long.toHexString(random.nextLong() | Long.MIN_VALUE) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
     }
 
-    private static String clip(String s) {
+    /** {@code s} fit to quote in an error message: printable ASCII, at most 200 characters. */
+    static String clip(String s) {
         String printable = s.replaceAll("[^\\x20-\\x7e]", "?");
         return printable.length() <= 200 ? printable : printable.substring(0, 200) + "...";
     }
