@@ -17,6 +17,7 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.ServerConfig.Transport;
+import io.tollgate.core.error.RootCause;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,16 +61,8 @@ public record Transports(String name, IoHandlerFactory ioHandlerFactory, Class<?
 
     private static void require(String name, Throwable unavailable) {
         if (unavailable != null) {
-            throw new ConfigException("server.transport", name + " is not available on this machine (" + rootMessage(unavailable) + "); use auto");
+            throw new ConfigException("server.transport", name + " is not available on this machine (" + RootCause.message(unavailable) + "); use auto");
         }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
     private static Transports ioUring() {

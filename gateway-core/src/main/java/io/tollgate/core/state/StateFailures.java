@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tollgate.core.config.StateConfig;
 import io.tollgate.core.error.ErrorCode;
 import io.tollgate.core.error.GatewayError;
+import io.tollgate.core.error.RootCause;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +52,7 @@ public final class StateFailures {
     }
 
     private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
+        Throwable c = RootCause.of(t);
         return c.getClass().getSimpleName() + ": " + c.getMessage();
     }
 }

@@ -6,7 +6,10 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.ReferenceCountUtil;
 import io.tollgate.core.config.TlsConfig;
+import io.tollgate.core.error.RootCause;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,13 +102,13 @@ public final class ServerTls {
             context = SslContextBuilder.forServer(cert, key).sslProvider(provider).build();
         } catch (Exception e) {   // SSLException, or IllegalArgumentException for a PEM the parser cannot read
             throw new IllegalArgumentException("cert-file " + cert + " and key-file " + key + " do not make a usable certificate: "
-                    + rootMessage(e));
+                    + RootCause.message(e));
         }
         try {
             handshake(context, provider);
         } catch (Exception e) {
             throw new IllegalArgumentException("cert-file " + cert + " and key-file " + key + " do not make a usable certificate: "
-                    + "a TLS handshake with them failed (is the key the certificate's?): " + rootMessage(e));
+                    + "a TLS handshake with them failed (is the key the certificate's?): " + RootCause.message(e));
         }
         return context;
     }
@@ -116,7 +120,7 @@ public final class ServerTls {
      */
     private static void handshake(SslContext server, SslProvider provider) throws Exception {
         SslContext clientContext = SslContextBuilder.forClient().sslProvider(provider)
-                .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build();
+                .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
         SSLEngine serverEngine = server.newEngine(ByteBufAllocator.DEFAULT);
         SSLEngine clientEngine = clientContext.newEngine(ByteBufAllocator.DEFAULT, "localhost", 443);
         try {
@@ -132,11 +136,11 @@ public final class ServerTls {
                 step(serverEngine, empty, toClient, toServer, app);
             }
             if (!done(clientEngine) || !done(serverEngine)) {
-                throw new javax.net.ssl.SSLException("the handshake did not finish");
+                throw new SSLException("the handshake did not finish");
             }
         } finally {
-            io.netty.util.ReferenceCountUtil.release(serverEngine);
-            io.netty.util.ReferenceCountUtil.release(clientEngine);
+            ReferenceCountUtil.release(serverEngine);
+            ReferenceCountUtil.release(clientEngine);
         }
     }
 
@@ -170,14 +174,6 @@ public final class ServerTls {
         for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
             task.run();
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     private static String stamp(TlsConfig config) {
