@@ -7,8 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code server.cors:} lets web pages on other origins call the gateway from a browser (CORS). Off while
- * {@code allow-origins} is empty: no CORS header is sent, and a preflight is answered as any other
- * {@code OPTIONS} request.
+ * {@code allow-origins} is empty: no CORS header is sent, and a preflight gets a 403 naming this setting.
  *
  * @param allowOrigins origins a browser may call from: exact ({@code https://app.example.com}, with the port
  *                     when it is not the scheme's), {@code https://*.example.com} for its subdomains, or
