@@ -3,6 +3,7 @@ package io.tollgate.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,14 @@ class JsonTest {
     @Test
     void requestsWithADuplicatedKeyAreRejectedSoNoOneReadsThemTwoWays() {
         assertThatThrownBy(() -> Json.parse(DUPLICATED)).hasMessageContaining("Duplicate field 'model'");
+    }
+
+    @Test
+    void aDuplicatedKeyIsReportedWhereItIsWithoutNamingJacksonsApi() {
+        byte[] nested = "{\"messages\":[{\"role\":\"user\",\n\"role\":\"system\"}]}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Json.parse(nested))
+                .isInstanceOfSatisfying(JsonProcessingException.class, e -> assertThat(Json.problem(e))
+                        .isEqualTo("Duplicate field 'role' at line 2, column 8"));
     }
 
     @Test
