@@ -468,12 +468,16 @@ public final class ModelRouter implements Terminal {
                             unreadable(e);
                             return;
                         }
-                        long latency = ticker.read() - sentNanos;
-                        complete(Outcome.SUCCESS, latency);
-                        target.state().recordLatency(latency, ticker.read());
+                        long latency = settle("success", null);
                         finished = true;
                         routeHeaders();
-                        sink.unary(response);
+                        try {
+                            sink.unary(response);
+                        } finally {
+                            // the client's answer first: the breaker and the meters do not change it
+                            account(Outcome.SUCCESS, latency, "success", latency);
+                            target.state().recordLatency(latency, ticker.read());
+                        }
                     }
                     case STREAM -> {
                         try {
@@ -497,9 +501,13 @@ public final class ModelRouter implements Terminal {
                             "Upstream '" + target.provider() + "' ended its stream without sending anything.", FailureClass.SERVER_ERROR, null));
                     return;
                 }
-                complete(Outcome.SUCCESS, firstTokenLatency);
+                long waited = settle("success", null);
                 finished = true;
-                sink.streamEnd();
+                try {
+                    sink.streamEnd();
+                } finally {
+                    account(Outcome.SUCCESS, firstTokenLatency, "success", waited);
+                }
             }
 
             @Override
@@ -593,20 +601,29 @@ public final class ModelRouter implements Terminal {
                 ended = true;
             }
 
-            private void complete(Outcome outcome, long breakerNanos) {
-                complete(outcome, breakerNanos, "success", null);
+            private void complete(Outcome outcome, long breakerNanos, String metricOutcome, @Nullable GatewayError error) {
+                account(outcome, breakerNanos, metricOutcome, settle(metricOutcome, error));
             }
 
-            private void complete(Outcome outcome, long breakerNanos, String metricOutcome, @Nullable GatewayError error) {
+            /**
+             * Ends the attempt for the request: nothing more reaches the sink, and what the access log and
+             * the trace read of it is set. Returns the nanoseconds spent upstream.
+             */
+            private long settle(String metricOutcome, @Nullable GatewayError error) {
                 done = true;
                 long waited = ticker.read() - sentNanos;
                 ex.record().addUpstreamNanos(waited);
-                metrics.upstreamDuration(target.provider(), waited);
-                metrics.attempt(target.provider(), metricOutcome);
-                release(target, outcome, breakerNanos);
                 if (observed != null) {
                     observed.attemptEnded(status, metricOutcome, error);
                 }
+                return waited;
+            }
+
+            /** Ends the attempt for the target: its breaker and concurrency slot, and the attempt meters. */
+            private void account(Outcome outcome, long breakerNanos, String metricOutcome, long waited) {
+                metrics.upstreamDuration(target.provider(), waited);
+                metrics.attempt(target.provider(), metricOutcome);
+                release(target, outcome, breakerNanos);
             }
         }
     }
