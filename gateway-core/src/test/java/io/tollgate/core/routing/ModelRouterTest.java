@@ -391,6 +391,29 @@ class ModelRouterTest {
         assertThat(RoutingState.of(h.services).target("a", "gpt-a", BreakerConfig.DEFAULT).inFlight()).isZero();
     }
 
+    @Test
+    void theTargetIsAccountedForAfterTheAnswerIsWrittenEvenWhenTheWriteThrows() {
+        h.route(new io.tollgate.core.config.ModelConfig(FALLBACK, List.of(target("a", "gpt-a")),
+                null, null, null, null, null, null, 1, null));
+        h.transport.on("a", unary(200, OK));
+        TargetState a = RoutingState.of(h.services).target("a", "gpt-a", BreakerConfig.DEFAULT);
+        int[] inFlightAtWrite = {-1};
+        RecordingSink throwing = new RecordingSink() {
+            @Override
+            public void unary(io.tollgate.core.model.GatewayResponse r) {
+                inFlightAtWrite[0] = a.inFlight();
+                throw new IllegalStateException("client channel closed");
+            }
+        };
+
+        h.router.handle(h.exchange(false), throwing);   // the scripted answer arrives inside send(), which logs the throw
+
+        assertThat(inFlightAtWrite[0]).isEqualTo(1);   // written first, then the slot freed
+        assertThat(a.inFlight()).isZero();
+        assertThat(a.breaker().getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
+        assertThat(h.counter("gateway.upstream.attempts", "provider", "a", "outcome", "success")).isEqualTo(1);
+    }
+
     /** The recorded vendor data in /work/shared/fixtures (read-only, shared by the team). */
     private static String fixture(String name) throws java.io.IOException {
         java.nio.file.Path p = java.nio.file.Path.of("/work/shared/fixtures", name);
