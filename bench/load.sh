@@ -216,12 +216,15 @@ for rate in $rates; do
       $2 == m { split($4, kv, " "); for (i in kv) if (kv[i] ~ /^p50=/) p[$1, $3] = substr(kv[i], 5); rounds[$1] = 1 }
       END {
         n = 0; for (r in rounds) n++
-        line = ""
+        line = ""; k = 0
         for (r = 1; r <= n; r++) {
           ng = p[r, "nginx"] - p[r, "direct"]
-          line = line (ng > 0 ? sprintf(" %.2f", (p[r, t] - p[r, "direct"]) / ng) : " -")
+          if (ng > 0) { x = (p[r, t] - p[r, "direct"]) / ng; line = line sprintf(" %.2f", x); v[++k] = x } else line = line " -"
         }
-        printf "- %s req/s, %s:%s\n", m, t, line
+        # the median round: robust to the one round a neighbour or a collection spoiled, and paired within a round
+        for (i = 2; i <= k; i++) { y = v[i]; for (j = i - 1; j >= 1 && v[j] > y; j--) v[j + 1] = v[j]; v[j + 1] = y }
+        med = k == 0 ? "-" : sprintf("%.2f", k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2)
+        printf "- %s req/s, %s:%s (median round %s)\n", m, t, line, med
       }' "$results"
   done
 done
