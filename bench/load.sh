@@ -10,6 +10,7 @@
 #   bench/load.sh --baseline-opts "-XX:+UseTransparentHugePages" ...   # A/B: the same build with other JVM flags
 #   bench/load.sh --baseline-config bench/other.yaml ...   # A/B: the same build with another config
 #   bench/load.sh --no-pm-qos ...   # let idle CPUs halt during the run (see below)
+#   bench/load.sh --tls ...   # clients reach nginx and the gateway over HTTPS (TLS 1.3, keep-alive)
 #
 # --ttft: streamed requests to an upstream that spaces its 24 SSE events --trickle-ms apart (a model
 # generating tokens), at fixed rates, through StreamProbe, after --warmup seconds of each target at the
@@ -20,6 +21,9 @@
 # --baseline-jar, or this build's jar without it), so a JVM flag is measured the same way.
 # --baseline-config: the baseline gateway reads this config instead of --config's (port and ledger rewritten
 # the same way), so a setting is measured the same way.
+# --tls: nginx (port 18091) and the gateway terminate TLS with the same self-signed P-256 certificate;
+# the upstream stays plain HTTP, as direct does. Connections are kept alive, so this measures each
+# request's record encryption and decryption, not handshakes (one per connection, at the start).
 # Also reports CPU time per request of each proxy at saturation (from /proc, user + system).
 # While it measures, it holds /dev/cpu_dma_latency at 0 (as ../shared/bench does): idle CPUs then poll
 # instead of halting. On a VM a halted vCPU is woken through the hypervisor, which can cost tens of µs
@@ -30,7 +34,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-duration=10; rates=""; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml; ttft=0; trickle=10; baseline=""; baseline_opts="${JAVA_OPTS:-}"; baseline_config=""; pm_qos=1
+duration=10; rates=""; conns=64; rounds=2; stream=0; warmup=10; config=bench/bench.yaml; ttft=0; trickle=10; baseline=""; baseline_opts="${JAVA_OPTS:-}"; baseline_config=""; pm_qos=1; tls=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2;; --rates) rates="$2"; shift 2;; --conns) conns="$2"; shift 2;;
@@ -40,12 +44,13 @@ while [ $# -gt 0 ]; do
     --baseline-jar) baseline="$2"; shift 2;;
     --baseline-opts) baseline_opts="$2"; [ -n "$baseline" ] || baseline=gateway-server/target/gateway.jar; shift 2;;
     --baseline-config) baseline_config="$2"; [ -n "$baseline" ] || baseline=gateway-server/target/gateway.jar; shift 2;;
-    --no-pm-qos) pm_qos=0; shift;;
+    --no-pm-qos) pm_qos=0; shift;; --tls) tls=1; shift;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
 [ -n "$rates" ] || rates=$([ "$ttft" = 1 ] && echo "100 200 500" || echo "500 1000 2000")
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+[ "$tls" = 1 ] && [ "$ttft" = 1 ] && { echo "--tls does not apply to --ttft (its probe trusts only public certificates)" >&2; exit 2; }
 command -v nginx >/dev/null || { echo "nginx is missing: apt-get install nginx" >&2; exit 1; }
 source bin/find-java
 work=/tmp/tollgate-bench; mkdir -p "$work"; rm -f "$work"/gateway.db*
@@ -57,6 +62,24 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; nginx
 trap cleanup EXIT
 
 mock_delay=0; [ "$ttft" = 1 ] && mock_delay="$trickle"
+scheme=http; nginx_port=18090
+rm -f "$work/nginx-tls.conf"   # bench/nginx-proxy.conf includes it: a TLS listener only for --tls
+if [ "$tls" = 1 ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -keyout "$work/tls-key.pem" -out "$work/tls-cert.pem" 2>/dev/null
+  sed "s#port: 18088 }#port: 18088, tls: { cert-file: $work/tls-cert.pem, key-file: $work/tls-key.pem } }#" "$config" > "$work/tls.yaml"
+  grep -q 'cert-file' "$work/tls.yaml" || { echo "--tls: cannot add server.tls to $config (expected 'port: 18088 }' on its server line)" >&2; exit 2; }
+  config="$work/tls.yaml"; scheme=https; nginx_port=18091
+  cat > "$work/nginx-tls.conf" <<EOF
+server {
+  listen 127.0.0.1:18091 ssl;
+  ssl_certificate $work/tls-cert.pem;
+  ssl_certificate_key $work/tls-key.pem;
+  ssl_protocols TLSv1.3;
+  include $root/bench/nginx-proxy-location.conf;
+}
+EOF
+fi
 java -Xmx256m -cp gateway-bench/target/benchmarks.jar io.tollgate.bench.MockUpstream --port 18080 --chunk-delay-ms "$mock_delay" >"$work/mock.log" 2>&1 &
 mock_pid=$!; pids+=($mock_pid)
 nginx -c "$root/bench/nginx-proxy.conf"
@@ -68,8 +91,8 @@ start_ns=$(date +%s%N)
 JAVA_OPTS="${JAVA_OPTS:-}" TOLLGATE_DATA="$work" bin/tollgate serve --config "$config" >"$work/gateway.log" 2>&1 &
 gw_pid=$!; pids+=($gw_pid)
 for i in $(seq 1 200); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer tg-bench-key' -H 'content-type: application/json' \
-    --data-binary @"$body" http://127.0.0.1:18088/v1/chat/completions || true)
+  code=$(curl -sk -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer tg-bench-key' -H 'content-type: application/json' \
+    --data-binary @"$body" "$scheme://127.0.0.1:18088/v1/chat/completions" || true)
   [ "$code" = 200 ] && break; sleep 0.01
 done
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
@@ -77,8 +100,8 @@ startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 
 declare -A url auth
 url[direct]=http://127.0.0.1:18080/v1/chat/completions;  auth[direct]=""
-url[nginx]=http://127.0.0.1:18090/v1/chat/completions;   auth[nginx]=""
-url[tollgate]=http://127.0.0.1:18088/v1/chat/completions; auth[tollgate]="tg-bench-key"
+url[nginx]=$scheme://127.0.0.1:$nginx_port/v1/chat/completions;   auth[nginx]=""
+url[tollgate]=$scheme://127.0.0.1:18088/v1/chat/completions; auth[tollgate]="tg-bench-key"
 targets=(direct nginx tollgate)
 
 if [ -n "$baseline" ]; then
@@ -89,10 +112,10 @@ if [ -n "$baseline" ]; then
     >"$work/baseline.log" 2>&1 &
   base_pid=$!; pids+=($base_pid)
   for i in $(seq 1 500); do
-    curl -s -o /dev/null -H 'Authorization: Bearer tg-bench-key' -H 'content-type: application/json' \
-      --data-binary @"$body" http://127.0.0.1:18089/v1/chat/completions && break; sleep 0.02
+    curl -sk -o /dev/null -H 'Authorization: Bearer tg-bench-key' -H 'content-type: application/json' \
+      --data-binary @"$body" "$scheme://127.0.0.1:18089/v1/chat/completions" && break; sleep 0.02
   done
-  url[baseline]=http://127.0.0.1:18089/v1/chat/completions; auth[baseline]="tg-bench-key"
+  url[baseline]=$scheme://127.0.0.1:18089/v1/chat/completions; auth[baseline]="tg-bench-key"
   targets+=(baseline)
 fi
 reversed=(); for ((i = ${#targets[@]} - 1; i >= 0; i--)); do reversed+=("${targets[$i]}"); done
@@ -179,6 +202,7 @@ for round in $(seq 1 "$rounds"); do
 done
 rss_kb=$(awk '/VmRSS/{print $2}' /proc/$gw_pid/status)
 kind=$([ "$stream" = 1 ] && echo "SSE (24 events)" || echo "JSON (816 B)")
+[ "$tls" = 1 ] && kind="$kind over HTTPS (TLS 1.3) to nginx and the gateway"
 echo "## Tollgate load test: $kind, ${conns} connections, ${duration}s x ${rounds} rounds, $(nproc) cores"
 echo
 echo "$idle"
