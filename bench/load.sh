@@ -67,8 +67,8 @@ rm -f "$work/nginx-tls.conf"   # bench/nginx-proxy.conf includes it: a TLS liste
 if [ "$tls" = 1 ]; then
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
     -keyout "$work/tls-key.pem" -out "$work/tls-cert.pem" 2>/dev/null
-  sed "s#port: 18088 }#port: 18088, tls: { cert-file: $work/tls-cert.pem, key-file: $work/tls-key.pem } }#" "$config" > "$work/tls.yaml"
-  grep -q 'cert-file' "$work/tls.yaml" || { echo "--tls: cannot add server.tls to $config (expected 'port: 18088 }' on its server line)" >&2; exit 2; }
+  sed "s#port: 18088#port: 18088, tls: { cert-file: $work/tls-cert.pem, key-file: $work/tls-key.pem }#" "$config" > "$work/tls.yaml"
+  grep -q 'cert-file' "$work/tls.yaml" || { echo "--tls: cannot add server.tls to $config (expected 'port: 18088' in its server mapping)" >&2; exit 2; }
   config="$work/tls.yaml"; scheme=https; nginx_port=18091
   cat > "$work/nginx-tls.conf" <<EOF
 server {
