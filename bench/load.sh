@@ -58,12 +58,12 @@ body="$root/gateway-bench/src/main/resources/request.json"
 [ "$stream" = 1 ] && body="$root/gateway-bench/src/main/resources/request-stream.json"
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; nginx -c "$root/bench/nginx-proxy.conf" -s stop 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; nginx -c "$root/bench/nginx-proxy.conf" -s stop 2>/dev/null || true; rm -f "$work/nginx-tls.conf"; }
 trap cleanup EXIT
 
 mock_delay=0; [ "$ttft" = 1 ] && mock_delay="$trickle"
 scheme=http; nginx_port=18090
-rm -f "$work/nginx-tls.conf"   # bench/nginx-proxy.conf includes it: a TLS listener only for --tls
+rm -f "$work/nginx-tls.conf"   # bench/nginx-proxy.conf includes it: a TLS listener only for --tls (cleanup removes it too)
 if [ "$tls" = 1 ]; then
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
     -keyout "$work/tls-key.pem" -out "$work/tls-cert.pem" 2>/dev/null
