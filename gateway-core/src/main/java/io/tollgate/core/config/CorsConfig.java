@@ -50,12 +50,18 @@ public record CorsConfig(List<String> allowOrigins, Duration maxAge) {
         if (anyOrigin()) {
             return true;
         }
-        String o = origin.toLowerCase(Locale.ROOT);
-        for (String allowed : allowOrigins) {
+        for (String allowed : allowOrigins) {   // lower case already; compared in place, no copy per request
             int star = allowed.indexOf("*.");
-            if (star < 0 ? o.equals(allowed)
-                    : o.startsWith(allowed.substring(0, star)) && o.endsWith(allowed.substring(star + 1))
-                      && o.length() > allowed.length() - 1) {   // at least one label before the suffix
+            if (star < 0) {
+                if (origin.equalsIgnoreCase(allowed)) {
+                    return true;
+                }
+                continue;
+            }
+            int suffix = allowed.length() - star - 1;   // ".example.com[:port]"
+            if (origin.length() > star + suffix   // at least one label before the suffix
+                    && origin.regionMatches(true, 0, allowed, 0, star)
+                    && origin.regionMatches(true, origin.length() - suffix, allowed, star + 1, suffix)) {
                 return true;
             }
         }

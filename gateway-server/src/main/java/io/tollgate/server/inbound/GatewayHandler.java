@@ -110,8 +110,11 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
      * names no other upstream here, so it is dropped.
      */
     static String originForm(String target) {
+        if (target.isEmpty() || target.charAt(0) == '/') {
+            return target;   // the origin form: every client but a proxy-minded one
+        }
         int scheme = target.indexOf("://");
-        if (scheme <= 0 || target.charAt(0) == '/') {
+        if (scheme <= 0) {
             return target;
         }
         int path = target.indexOf('/', scheme + 3);
