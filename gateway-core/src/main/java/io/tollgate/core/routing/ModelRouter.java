@@ -606,8 +606,8 @@ public final class ModelRouter implements Terminal {
             }
 
             /**
-             * Ends the attempt for the request: nothing more reaches the sink, and what the access log and
-             * the trace read of it is set. Returns the nanoseconds spent upstream.
+             * Ends the attempt for the request: later transport callbacks are ignored, and what the access log
+             * and the trace read of it is set. Returns the nanoseconds spent upstream.
              */
             private long settle(String metricOutcome, @Nullable GatewayError error) {
                 done = true;
