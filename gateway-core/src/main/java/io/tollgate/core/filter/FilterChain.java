@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Completed stages are handled inline (the fast path for nearly every filter); an incomplete one
  * resumes the chain on the request's event loop. The runner times every filter
- * ({@code gateway.filter.duration{filter}}), so filters do not time themselves.
+ * ({@code gateway.filter.duration{filter}}), so filters do not time themselves; it records those
+ * times when the request completes, after the answer is written, so the timers stay off the
+ * request's path.
  */
 public final class FilterChain {
 
@@ -142,6 +144,8 @@ public final class FilterChain {
         private final ResponseSink client;
         private final ResponseHook[] hooks = new ResponseHook[entries.length];
         private int hookCount;
+        /** Each filter's time on this request, recorded to its timer at {@link #complete}; -1 for a filter that has not run. */
+        private final long[] filterNanos = new long[entries.length];
         /** Per hook, where its stream chunks go: built at the first chunk. */
         private Out @Nullable [] outs;
         private boolean done;
@@ -149,6 +153,7 @@ public final class FilterChain {
         Run(Exchange ex, ResponseSink client) {
             this.ex = ex;
             this.client = client;
+            java.util.Arrays.fill(filterNanos, -1);
         }
 
         void resume(int from) {
@@ -162,7 +167,7 @@ public final class FilterChain {
                 try {
                     future = entry.filter().onRequest(ex).toCompletableFuture();
                 } catch (RuntimeException e) {
-                    entry.timer().record(ex.ticker().read() - start, TimeUnit.NANOSECONDS);
+                    timed(i, ex.ticker().read() - start);
                     onFilterError(entry, e);
                     return;
                 }
@@ -171,7 +176,7 @@ public final class FilterChain {
                     return;
                 }
                 long end = ex.ticker().read();
-                entry.timer().record(end - start, TimeUnit.NANOSECONDS);
+                timed(i, end - start);
                 start = end;
                 FilterDecision decision;
                 try {
@@ -198,7 +203,7 @@ public final class FilterChain {
             CompletionStage<FilterDecision> stage = entry.settings().timeout() == null ? future
                     : future.orTimeout(entry.settings().timeout().toNanos(), TimeUnit.NANOSECONDS);
             stage.whenComplete((decision, error) -> ex.eventLoop().execute(() -> {
-                entry.timer().record(ex.ticker().read() - start, TimeUnit.NANOSECONDS);
+                timed(index, ex.ticker().read() - start);
                 if (done) {
                     return;
                 }
@@ -208,6 +213,15 @@ public final class FilterChain {
                     resume(index + 1);
                 }
             }));
+        }
+
+        /** Filter {@code i} took {@code nanos}: kept for {@link #complete}, or recorded now if the request already ended. */
+        private void timed(int i, long nanos) {
+            if (done) {
+                entries[i].timer().record(nanos, TimeUnit.NANOSECONDS);
+            } else {
+                filterNanos[i] = nanos;
+            }
         }
 
         /** Returns true to go on with the next filter. */
@@ -410,6 +424,11 @@ public final class FilterChain {
             }
             done = true;
             ex.record().end(ex.ticker().read());
+            for (int i = 0; i < entries.length; i++) {
+                if (filterNanos[i] >= 0) {
+                    entries[i].timer().record(filterNanos[i], TimeUnit.NANOSECONDS);
+                }
+            }
             for (int i = hookCount - 1; i >= 0; i--) {
                 try {
                     hooks[i].onComplete(ex, completion);

@@ -207,6 +207,36 @@ class FilterChainTest {
         assertThat(sink.unary).isNull();
     }
 
+    @Test
+    void eachFiltersTimeIsRecordedOnceWhenTheRequestEnds() {
+        DefaultExchangeHolder holder = new DefaultExchangeHolder();
+        Terminal waits = (ex, s) -> holder.sink = s;
+        new FilterChain(List.of(entry("a", 100, logging("a")), entry("b", 200, logging("b"))), waits, List.of())
+                .execute(TestExchange.chat("m", "hi"), new RecordingSink());
+        assertThat(registry.get("gateway.filter.duration").tag("filter", "a").timer().count()).isZero();   // kept off the request's path
+
+        holder.sink.unary(GatewayResponse.json(200, Json.object(), null));
+
+        assertThat(registry.get("gateway.filter.duration").tag("filter", "a").timer().count()).isEqualTo(1);
+        assertThat(registry.get("gateway.filter.duration").tag("filter", "b").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anAsyncFilterThatFinishesAfterACancelIsStillTimed() {
+        CompletableFuture<FilterDecision> pending = new CompletableFuture<>();
+        DefaultExchange ex = TestExchange.chat("m", "hi");
+        new FilterChain(List.of(entry("a", 100, logging("a")), entry("async", 200, e -> pending)), OK, List.of())
+                .execute(ex, new RecordingSink());
+
+        ex.cancel();
+        assertThat(registry.get("gateway.filter.duration").tag("filter", "a").timer().count()).isEqualTo(1);
+        assertThat(registry.get("gateway.filter.duration").tag("filter", "async").timer().count()).isZero();
+
+        pending.complete(new FilterDecision.Proceed(ResponseHook.NONE));
+        assertThat(registry.get("gateway.filter.duration").tag("filter", "async").timer().count()).isEqualTo(1);
+        assertThat(log).containsExactly("a:request", "a:complete:CANCELLED");
+    }
+
     static final class DefaultExchangeHolder {
         ResponseSink sink;
     }
