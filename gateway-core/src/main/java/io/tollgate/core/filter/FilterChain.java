@@ -11,9 +11,11 @@ import io.tollgate.core.model.GatewayResponse;
 import io.tollgate.core.model.Headers;
 import io.tollgate.core.model.StreamChunk;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -104,9 +106,9 @@ public final class FilterChain {
      * This chain with only the filters of {@code types}: the same filter instances, meters, terminal
      * and observers. The chain {@link GatewayClient} requests run through.
      */
-    public FilterChain only(java.util.Set<String> types) {
-        return new FilterChain(java.util.Arrays.stream(entries).filter(e -> types.contains(e.type())).toList(), terminal,
-                java.util.List.of(observers));
+    public FilterChain only(Set<String> types) {
+        return new FilterChain(Arrays.stream(entries).filter(e -> types.contains(e.type())).toList(), terminal,
+                List.of(observers));
     }
 
     /** The filter types in chain order (for the admin API and logs). */
@@ -153,7 +155,7 @@ public final class FilterChain {
         Run(Exchange ex, ResponseSink client) {
             this.ex = ex;
             this.client = client;
-            java.util.Arrays.fill(filterNanos, -1);
+            Arrays.fill(filterNanos, -1);
         }
 
         void resume(int from) {
