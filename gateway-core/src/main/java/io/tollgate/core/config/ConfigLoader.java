@@ -27,10 +27,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads {@code gateway.yaml} into the immutable {@link GatewayConfig} records.
@@ -256,9 +258,10 @@ public final class ConfigLoader {
             return ctor.newInstance(args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof ConfigException ce) {
-                Node at = nodeAt(map, ce.field());
-                problem(join(path, ce.field()), at, ce.detail());
+            if (cause instanceof ConfigException thrown) {
+                for (ConfigException ce : thrown.all()) {
+                    problem(join(path, ce.field()), nodeAt(map, ce.field()), ce.detail());
+                }
             } else {
                 problem(path, node, cause == null ? e.toString() : String.valueOf(cause.getMessage()));
             }
@@ -326,17 +329,29 @@ public final class ConfigLoader {
             problem(path, node, e.getMessage());
             return null;
         }
-        if (s.getTag().equals(Tag.INT)) {
-            return Long.parseLong(text);
+        // a substituted value is typed by what it became: usd: "${BUDGET:-5}" is the number 5
+        Tag tag = text.equals(s.getValue()) ? s.getTag() : RESOLVER.resolve(NodeId.scalar, text, true);
+        try {
+            if (tag.equals(Tag.INT)) {
+                return Long.parseLong(text.replace("_", ""));   // YAML allows 1_000
+            }
+            if (tag.equals(Tag.FLOAT)) {
+                return Double.parseDouble(text.replace("_", ""));
+            }
+        } catch (NumberFormatException e) {   // YAML 1.1's hex, octal, base-60 and .inf forms: not worth guessing at
+            problem(path, node, "'" + text + "' (expected: a decimal number)");
+            return null;
         }
-        if (s.getTag().equals(Tag.FLOAT)) {
-            return Double.parseDouble(text);
-        }
-        if (s.getTag().equals(Tag.BOOL)) {
-            return Boolean.parseBoolean(text);
+        if (tag.equals(Tag.BOOL)) {
+            return switch (text.toLowerCase(Locale.ROOT)) {   // YAML 1.1: yes/no and on/off are booleans too
+                case "true", "yes", "on" -> true;
+                default -> false;
+            };
         }
         return text;
     }
+
+    private static final Resolver RESOLVER = new Resolver();
 
     private static Object convert(String text, Class<?> type, ScalarNode node) {
         String t = text.trim();

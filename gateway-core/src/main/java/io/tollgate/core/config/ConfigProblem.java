@@ -12,7 +12,7 @@ import java.util.List;
 public record ConfigProblem(String path, int line, String message) {
 
     /**
-     * The problem {@code rule} throws as a {@link ConfigException}, or none. Lets a check run the very parse
+     * The problems {@code rule} throws as a {@link ConfigException}, or none. Lets a check run the very parse
      * or rule the build runs, rather than a copy of it.
      */
     public static List<ConfigProblem> thrownBy(Runnable rule) {
@@ -20,7 +20,7 @@ public record ConfigProblem(String path, int line, String message) {
             rule.run();
             return List.of();
         } catch (ConfigException e) {
-            return List.of(e.problem());
+            return e.all().stream().map(ConfigException::problem).toList();
         }
     }
 

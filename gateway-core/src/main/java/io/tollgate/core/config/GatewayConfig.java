@@ -1,7 +1,10 @@
 package io.tollgate.core.config;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole {@code gateway.yaml}, immutable. One instance per config version; a reload builds a new
@@ -28,12 +31,14 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
         filters = Defaults.map(filters);
         guardrails = Defaults.list(guardrails);
         tracing = Defaults.or(tracing, TracingConfig.DEFAULT);
+        // every broken reference is collected and thrown together, so that validate names them all at once
+        List<ConfigException> found = new ArrayList<>();
         for (var e : models.entrySet()) {
             for (int i = 0; i < e.getValue().targets().size(); i++) {
                 String p = e.getValue().targets().get(i).provider();
                 if (!providers.containsKey(p)) {
-                    throw new ConfigException("models." + e.getKey() + ".targets[" + i + "].provider",
-                            "unknown provider '" + p + "' (expected one of " + providers.keySet() + ")");
+                    found.add(new ConfigException("models." + e.getKey() + ".targets[" + i + "].provider",
+                            "unknown provider '" + p + "' (expected one of " + providers.keySet() + ")"));
                 }
             }
         }
@@ -42,8 +47,8 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
             for (int i = 0; i < routes.size(); i++) {
                 String to = routes.get(i).to();
                 if (!models.containsKey(to) || to.equals(e.getKey())) {
-                    throw new ConfigException("models." + e.getKey() + ".routes[" + i + "].to",
-                            "'" + to + "' (expected: another alias of models: " + models.keySet() + ")");
+                    found.add(new ConfigException("models." + e.getKey() + ".routes[" + i + "].to",
+                            "'" + to + "' (expected: another alias of models: " + models.keySet() + ")"));
                 }
             }
         }
@@ -54,32 +59,33 @@ public record GatewayConfig(ServerConfig server, AuthConfig auth, Map<String, Pr
             }
             String at = "models." + e.getKey() + ".cache.semantic";
             if (!cache.enabled()) {
-                throw new ConfigException(at, "needs the response cache: set cache.enabled: true");
+                found.add(new ConfigException(at, "needs the response cache: set cache.enabled: true"));
             }
             String embed = semantic.embeddingModel();
             if (!models.containsKey(embed) || embed.equals(e.getKey())) {
-                throw new ConfigException(at + ".embedding-model",
-                        "'" + embed + "' (expected: another alias of models: that serves /v1/embeddings: " + models.keySet() + ")");
+                found.add(new ConfigException(at + ".embedding-model",
+                        "'" + embed + "' (expected: another alias of models: that serves /v1/embeddings: " + models.keySet() + ")"));
             }
         }
-        java.util.Set<String> guardrailNames = new java.util.HashSet<>();
+        Set<String> guardrailNames = new HashSet<>();
         for (int i = 0; i < guardrails.size(); i++) {
             GuardrailConfig g = guardrails.get(i);
             if (!guardrailNames.add(g.name())) {
-                throw new ConfigException("guardrails[" + i + "].name", "'" + g.name() + "' (expected: unique; another guardrail has this name)");
+                found.add(new ConfigException("guardrails[" + i + "].name", "'" + g.name() + "' (expected: unique; another guardrail has this name)"));
             }
             for (int j = 0; j < g.models().size(); j++) {
                 if (!models.containsKey(g.models().get(j))) {
-                    throw new ConfigException("guardrails[" + i + "].models[" + j + "]",
-                            "unknown alias '" + g.models().get(j) + "' (expected one of " + models.keySet() + ")");
+                    found.add(new ConfigException("guardrails[" + i + "].models[" + j + "]",
+                            "unknown alias '" + g.models().get(j) + "' (expected one of " + models.keySet() + ")"));
                 }
             }
         }
         for (KeyConfig k : keys) {
             if (k.team() != null && !teams.containsKey(k.team())) {
-                throw new ConfigException("keys." + k.id() + ".team", "unknown team '" + k.team() + "' (expected one of " + teams.keySet() + ")");
+                found.add(new ConfigException("keys." + k.id() + ".team", "unknown team '" + k.team() + "' (expected one of " + teams.keySet() + ")"));
             }
         }
+        ConfigException.throwAll(found);
     }
 
     /** Without tracing (the shape before it existed). */

@@ -183,6 +183,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyBrokenReferenceIsListedNotOnlyTheFirst() {
+        ConfigLoader.LoadResult r = parse("""
+                providers:
+                  mock: { type: mock }
+                models:
+                  chat:
+                    targets:
+                      - { provider: nowhere, model: m }
+                      - { provider: elsewhere, model: m }
+                teams: { red: {} }
+                keys:
+                  - { id: app, key: "tg-app", team: blue }
+                """);
+        assertThat(r.isValid()).isFalse();
+        assertThat(r.problems()).extracting(ConfigProblem::path).containsExactly(
+                "models.chat.targets[0].provider", "models.chat.targets[1].provider", "keys.app.team");
+        assertThat(r.problems()).extracting(ConfigProblem::line).containsExactly(6, 7, 10);
+    }
+
+    @Test
     void theSemanticCacheIsOptInPerAliasAndChecked() {
         String models = """
                 providers: { mock: { type: mock } }
@@ -261,6 +281,24 @@ class ConfigLoaderTest {
         assertThat(s.order()).isEqualTo(450);
         assertThat(s.timeout()).isEqualTo(Duration.ofMillis(50));
         assertThat(s.settings()).containsEntry("limit", 3L).containsEntry("ratio", 0.5).containsEntry("name", "x").containsEntry("tags", List.of("a", "b"));
+    }
+
+    @Test
+    void freeFormNumbersAreYamlsAndASubstitutedValueIsTypedByWhatItBecame() {
+        GatewayConfig c = parse("""
+                filters:
+                  cache: { settings: { big: 1_000, on: yes, amount: "${AMOUNT:-5}", rate: "${RATE:-0.25}", word: "${WORD:-x}" } }
+                """).orThrow();
+        assertThat(c.filters().get("cache").settings()).containsEntry("big", 1000L).containsEntry("on", true)
+                .containsEntry("amount", 5L).containsEntry("rate", 0.25).containsEntry("word", "x");
+
+        var refused = parse("""
+                filters:
+                  cache: { settings: { hex: 0x1F, forever: .inf } }
+                """);
+        assertThat(refused.problems()).extracting(ConfigProblem::toString).containsExactly(
+                "filters.cache.settings.hex (line 2): '0x1F' (expected: a decimal number)",
+                "filters.cache.settings.forever (line 2): '.inf' (expected: a decimal number)");
     }
 
     @Test

@@ -66,7 +66,14 @@ public final class ConfigReloader implements AutoCloseable {
     /** Validates the file and applies it if valid; never throws. */
     public synchronized ReloadResult reloadNow() {
         lastInputs = inputs();
-        ConfigLoader.LoadResult result = ConfigCheck.load(file);   // what validate and serve check, no less
+        ConfigLoader.LoadResult result;
+        try {
+            result = ConfigCheck.load(file);   // what validate and serve check, no less
+        } catch (RuntimeException e) {   // a bug in a check: the watcher thread and SIGHUP must outlive it
+            failures.increment();
+            log.error("config reload rejected, the previous config keeps serving: checking {} failed", file, e);
+            return new ReloadResult(false, List.of(new ConfigProblem("", 0, "checking the file failed: " + e)));
+        }
         if (!result.isValid()) {
             failures.increment();
             log.error("config reload rejected, the previous config keeps serving; {} problem(s) in {}:", result.problems().size(), file);
