@@ -1,6 +1,8 @@
 package io.tollgate.core.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -12,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param baseUrl         the API root; each type has a default
  * @param apiKey          the vendor key; a type that needs one is disabled while it is empty
  * @param headers         extra headers sent upstream on every call
- * @param maxConnections  pooled connections per event loop
- * @param connectTimeout  TCP + TLS connect timeout
+ * @param maxConnections  deprecated and ignored (see {@link #deprecatedKeys()}); null when not set
+ * @param connectTimeout  deprecated and ignored (see {@link #deprecatedKeys()}); null when not set
  * @param apiVersion      Azure OpenAI {@code api-version}; Anthropic {@code anthropic-version}
  * @param region          AWS region (Bedrock), Vertex location
  * @param project         Google Cloud project (Vertex AI)
@@ -24,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param credentialsFile a Google service account's JSON key (Vertex AI)
  */
 public record ProviderConfig(String type, @Nullable String baseUrl, Secret apiKey, Map<String, String> headers,
-                             Integer maxConnections, Duration connectTimeout, @Nullable String apiVersion,
+                             @Nullable Integer maxConnections, @Nullable Duration connectTimeout, @Nullable String apiVersion,
                              @Nullable String region, @Nullable String project, Secret accessKeyId,
                              Secret secretAccessKey, Secret sessionToken, @Nullable Boolean enabled,
                              @Nullable String credentialsFile) {
@@ -33,12 +35,25 @@ public record ProviderConfig(String type, @Nullable String baseUrl, Secret apiKe
         if (type == null || type.isBlank()) throw new ConfigException("type", "is required (openai, anthropic, gemini, azure-openai, bedrock, mock, ...)");
         apiKey = Defaults.or(apiKey, Secret.NONE);
         headers = Defaults.map(headers);
-        maxConnections = Defaults.or(maxConnections, 256);
-        connectTimeout = Defaults.or(connectTimeout, Duration.ofSeconds(5));
         accessKeyId = Defaults.or(accessKeyId, Secret.NONE);
         secretAccessKey = Defaults.or(secretAccessKey, Secret.NONE);
         sessionToken = Defaults.or(sessionToken, Secret.NONE);
-        if (maxConnections < 1) throw new ConfigException("max-connections", maxConnections, ">= 1");
+    }
+
+    /**
+     * The keys this provider sets that no longer do anything, each with what replaced it. {@code max-connections} and
+     * {@code connect-timeout} were accepted but never read: a target's {@code max-concurrent} bounds the calls in
+     * flight, and an alias's {@code timeouts.connect} is the connect timeout. Old files still load; the gateway warns.
+     */
+    public List<String> deprecatedKeys() {
+        List<String> keys = new ArrayList<>(2);
+        if (maxConnections != null) {
+            keys.add("max-connections (ignored; models.<alias>.targets[].max-concurrent bounds the calls in flight to a target)");
+        }
+        if (connectTimeout != null) {
+            keys.add("connect-timeout (ignored; models.<alias>.timeouts.connect is the connect timeout)");
+        }
+        return keys;
     }
 
     public static ProviderConfig of(String type, @Nullable String baseUrl, String apiKey) {

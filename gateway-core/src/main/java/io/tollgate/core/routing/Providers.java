@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The adapters of one config version: one {@link ProviderAdapter} per {@code providers:} entry, made
@@ -25,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * Immutable; a reload builds a new one.
  */
 public final class Providers {
+
+    private static final Logger log = LoggerFactory.getLogger(Providers.class);
 
     private final Map<String, ProviderAdapter> adapters;
 
@@ -43,6 +47,9 @@ public final class Providers {
         Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
         for (Map.Entry<String, ProviderConfig> e : config.providers().entrySet()) {
             String at = "providers." + e.getKey();
+            for (String key : e.getValue().deprecatedKeys()) {
+                log.warn("{}.{}", at, key);
+            }
             ProviderFactory factory = factory(byType, at, e.getValue());
             try {
                 adapters.put(e.getKey(), factory.create(e.getKey(), e.getValue(), services));
