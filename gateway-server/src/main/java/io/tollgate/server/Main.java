@@ -37,26 +37,26 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        String command = args.length > 0 && !args[0].startsWith("--") ? args[0] : "serve";
-        Path config = Path.of(option(args, "--config", DEFAULT_CONFIG));
-        int exit = switch (command) {
-            case "serve" -> serve(config, option(args, "--host", null), option(args, "--port", null));
+        CommandLine line = CommandLine.parse(args);
+        if (line.error() != null) {
+            System.err.println(line.error());
+            usage(System.err);
+            System.exit(2);
+        }
+        Path config = Path.of(line.option("--config", DEFAULT_CONFIG));
+        int exit = switch (line.command()) {
+            case "serve" -> serve(config, line.option("--host", null), line.option("--port", null));
             case "validate" -> validate(config, System.out, System.err);
             case "version" -> {
                 System.out.println("tollgate " + version());
                 yield 0;
             }
-            case "help", "--help", "-h" -> {
+            default -> {   // help
                 usage(System.out);
                 yield 0;
             }
-            default -> {
-                System.err.println("unknown command: " + command);
-                usage(System.err);
-                yield 2;
-            }
         };
-        if (exit != 0 || !command.equals("serve")) {
+        if (exit != 0 || !line.command().equals("serve")) {
             System.exit(exit);
         }
     }
@@ -75,6 +75,8 @@ public final class Main {
         if (result.isValid()) {
             GatewayConfig c = result.config();
             out.println(file + ": OK (" + c.providers().size() + " providers, " + c.models().size() + " models, " + c.keys().size() + " keys)");
+            c.providers().forEach((name, provider) -> provider.deprecatedKeys().forEach(key ->
+                    out.println("  warning: providers." + name + "." + key)));
             return 0;
         }
         err.println(file + ": " + result.problems().size() + " problem(s)");
@@ -91,7 +93,13 @@ public final class Main {
             result.problems().forEach(p -> System.err.println("  " + p));
             return 1;
         }
-        GatewayConfig config = overrides(result.config(), host, port);
+        GatewayConfig config;
+        try {
+            config = overrides(result.config(), host, port);
+        } catch (ConfigException e) {   // --port equal to the file's server.management-port, say
+            System.err.println(file + ": cannot start with the --host and --port given, server." + e.getMessage());
+            return 1;
+        }
         GatewayRuntime runtime = new GatewayRuntime(terminalFactory());
         GatewayServer server;
         try {
@@ -138,7 +146,8 @@ public final class Main {
         }
         var s = c.server();
         var server = new ServerConfig(host != null ? host : s.host(), port != null ? Integer.valueOf(port) : s.port(),
-                s.maxRequestSize(), s.shutdownGrace(), s.idleTimeout(), s.ioThreads(), s.managementPort(), s.transport(), s.accessLog(), s.cors(), s.tls());
+                s.maxRequestSize(), s.shutdownGrace(), s.idleTimeout(), s.ioThreads(), s.managementPort(), s.transport(), s.accessLog(), s.cors(), s.tls(),
+                s.requestReadTimeout());
         return new GatewayConfig(server, c.auth(), c.providers(), c.models(), c.pricing(), c.teams(), c.keys(), c.cache(), c.prompts(),
                 c.state(), c.alerts(), c.filters(), c.guardrails(), c.tracing());
     }
@@ -148,20 +157,12 @@ public final class Main {
         return v != null ? v : "dev";
     }
 
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
-    }
-
     private static void usage(PrintStream out) {
         out.println("""
                 usage: java -jar gateway.jar <command> [options]
                   serve     run the gateway (default)       --config F (default config/gateway.yaml), --host H, --port P
                   validate  check a config file, list every problem; exit 0 if valid     --config F
-                  version   print the version""");
+                  version   print the version
+                  help      print this (also --help, -h)""");
     }
 }

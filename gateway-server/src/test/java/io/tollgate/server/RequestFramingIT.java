@@ -15,13 +15,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How clients frame a request body besides {@code content-length}: chunked, and announced with
- * {@code Expect: 100-continue} (curl does this for larger bodies). Refusals come in the SPEC envelope.
+ * {@code Expect: 100-continue} (curl does this for larger bodies). Refusals come in the SPEC envelope, after the
+ * answers to requests pipelined before them; then the connection closes.
  */
 class RequestFramingIT {
 
     @RegisterExtension
     static final GatewayExtension gateway = GatewayExtension.withConfig("""
-            server: { port: 0, max-request-size: 1KB }
+            server: { port: 0, max-request-size: 1KB, request-read-timeout: 1s }
             auth: { mode: keys }
             providers: { mock: { type: mock } }
             models: { mock-chat: { targets: [ { provider: mock, model: mock-1 } ] } }
@@ -32,6 +33,9 @@ class RequestFramingIT {
     private static final String BODY = "{\"model\":\"mock-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String HEAD = "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer tg-test-key\r\n"
             + "content-type: application/json\r\nconnection: close\r\n";
+    /** A whole request that leaves the connection open, to pipeline another after. */
+    private static final String KEEP_ALIVE_POST = "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer tg-test-key\r\n"
+            + "content-type: application/json\r\ncontent-length: " + BODY.length() + "\r\n\r\n" + BODY;
 
     @AfterEach
     void stillServing() throws Exception {
@@ -76,6 +80,50 @@ class RequestFramingIT {
         String answer = exchange(HEAD + "expect: teapot\r\ncontent-length: " + BODY.length() + "\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 417");
         assertThat(answer).contains("\"code\":\"invalid_request\"").contains("100-continue");
+    }
+
+    @Test
+    void aRequestPipelinedBeforeAMalformedOneIsAnsweredFirst() throws Exception {
+        String answer = exchange(KEEP_ALIVE_POST + "GARBAGE\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(answer.indexOf("HTTP/1.1 400")).as("the refusal follows the first answer").isGreaterThan(0);
+        assertThat(answer).contains("\"code\":\"invalid_request\"", "Malformed HTTP request");
+    }
+
+    @Test
+    void aRequestPipelinedBeforeAnOversizedOneIsAnsweredFirst() throws Exception {
+        String answer = exchange(KEEP_ALIVE_POST + HEAD + "content-length: 5000\r\n\r\n" + "x".repeat(1500));
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(answer.indexOf("HTTP/1.1 413")).as("the refusal follows the first answer").isGreaterThan(0);
+        assertThat(answer).contains("\"code\":\"request_too_large\"");
+    }
+
+    @Test
+    void aTargetWithABadPercentEscapeIs400InTheEnvelope() throws Exception {
+        String answer = exchange("GET /v1/models%zz HTTP/1.1\r\nhost: x\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("\"code\":\"invalid_request\"", "bad percent-escape");
+    }
+
+    @Test
+    void anHttp11RequestNeedsExactlyOneHost() throws Exception {
+        assertThat(exchange("GET /health/live HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400").contains("exactly one Host");
+        assertThat(exchange("GET /health/live HTTP/1.1\r\nhost: a\r\nhost: b\r\n\r\n")).startsWith("HTTP/1.1 400");
+        assertThat(exchange("GET /health/live HTTP/1.0\r\n\r\n")).as("HTTP/1.0 has no Host rule").startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aRequestTrickledPastTheReadTimeoutIs408AndClosed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(600);
+            out.write("x-slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));   // reads keep coming: an idle timeout never fires
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);   // until the server closes
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("\"code\":\"request_timeout\"", "server.request-read-timeout");
+        }
     }
 
     /** Sends {@code request} and reads until the server closes. */

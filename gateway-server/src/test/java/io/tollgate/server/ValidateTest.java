@@ -66,6 +66,15 @@ class ValidateTest {
     }
 
     @Test
+    void keysThatNoLongerDoAnythingStillLoadWithAWarningNamingTheReplacement() throws IOException {
+        int exit = validate("providers: { local: { type: vllm, base-url: \"http://127.0.0.1:8000/v1\", max-connections: 64, connect-timeout: 2s } }\n");
+        assertThat(exit).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("OK",
+                "warning: providers.local.max-connections (ignored; models.<alias>.targets[].max-concurrent",
+                "warning: providers.local.connect-timeout (ignored; models.<alias>.timeouts.connect");
+    }
+
+    @Test
     void theRedisCacheNeedsStateRedis() throws IOException {
         assertThat(validate("cache: { enabled: true, backend: redis }\n")).isEqualTo(1);
         assertThat(errors()).contains("1 problem(s)", "cache.backend (line 1): redis needs state.redis (a redis:// URL)");

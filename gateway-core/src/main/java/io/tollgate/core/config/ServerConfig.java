@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxRequestSize   larger bodies get 413
  * @param shutdownGrace    how long SIGTERM waits for in-flight requests and streams
  * @param idleTimeout      closes client connections idle this long
+ * @param requestReadTimeout how long a client has to send a whole request (head and body) from its first byte; 408 after
  * @param ioThreads        event loops; 0 = one per CPU
  * @param managementPort   also serve /health on this port, and /metrics only there (0 = everything on the client port)
  * @param transport        the socket layer under Netty: {@code auto} is epoll on Linux and NIO elsewhere; io_uring is opt-in
@@ -20,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequestSize, Duration shutdownGrace,
                            Duration idleTimeout, Integer ioThreads, Integer managementPort, Transport transport,
-                           Boolean accessLog, CorsConfig cors, TlsConfig tls) {
+                           Boolean accessLog, CorsConfig cors, TlsConfig tls, Duration requestReadTimeout) {
 
-    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null, null, null, null, null, null);
+    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Netty's native transports (Linux) and its portable one. */
     public enum Transport { AUTO, IO_URING, EPOLL, NIO }
@@ -38,17 +39,19 @@ public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequ
         accessLog = Defaults.or(accessLog, false);
         cors = Defaults.or(cors, CorsConfig.DEFAULT);
         tls = Defaults.or(tls, TlsConfig.DEFAULT);
+        requestReadTimeout = Defaults.or(requestReadTimeout, Duration.ofSeconds(60));
         if (port < 0 || port > 65535) throw new ConfigException("port", port, "0-65535");
         if (managementPort < 0 || managementPort > 65535) throw new ConfigException("management-port", managementPort, "0-65535");
         if (managementPort != 0 && managementPort.equals(port)) throw new ConfigException("management-port", managementPort, "a port other than server.port");
         if (ioThreads < 0) throw new ConfigException("io-threads", ioThreads, ">= 0");
         if (maxRequestSize.bytes() < 1024) throw new ConfigException("max-request-size", maxRequestSize, ">= 1KB");
+        if (requestReadTimeout.toMillis() < 1) throw new ConfigException("request-read-timeout", requestReadTimeout, ">= 1ms");
     }
 
     /** True when {@code next} changes what only a restart applies: everything but the access log and CORS, which reload live. */
     public boolean needsRestartFor(ServerConfig next) {
         return !equals(new ServerConfig(next.host, next.port, next.maxRequestSize, next.shutdownGrace, next.idleTimeout,
-                next.ioThreads, next.managementPort, next.transport, accessLog, cors, next.tls));
+                next.ioThreads, next.managementPort, next.transport, accessLog, cors, next.tls, next.requestReadTimeout));
     }
 
     /** The address to bind: the configured host, else loopback. */

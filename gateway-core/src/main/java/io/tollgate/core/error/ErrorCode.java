@@ -11,6 +11,8 @@ public enum ErrorCode {
     NOT_FOUND(404, "not_found", "invalid_request_error"),
     MODEL_NOT_FOUND(404, "model_not_found", "invalid_request_error"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed", "invalid_request_error"),
+    /** A client that took longer than {@code server.request-read-timeout} to send its request. */
+    REQUEST_TIMEOUT(408, "request_timeout", "invalid_request_error"),
     /** An admin change that conflicts with the current state (a config-managed key, a duplicate id). */
     CONFLICT(409, "conflict", "invalid_request_error"),
     REQUEST_TOO_LARGE(413, "request_too_large", "invalid_request_error"),

@@ -4,9 +4,12 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -53,55 +56,110 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         MANAGEMENT
     }
 
-    /** A request copied out of its ByteBuf, so nothing reference-counted waits in the queue. */
-    public record Request(HttpMethod method, String uri, String path, Headers headers, byte[] body, boolean keepAlive) {}
+    /**
+     * A request copied out of its ByteBuf, so nothing reference-counted waits in the queue.
+     *
+     * @param refusal when not null, the request is not served but answered with this error in its turn, and the
+     *                connection closes after it: what follows a request that could not be read cannot be trusted
+     */
+    public record Request(HttpMethod method, String uri, String path, Headers headers, byte[] body, boolean keepAlive,
+                          @Nullable GatewayError refusal) {
+
+        /** A request refused before it was read whole; {@code head} is null when not even its head was. */
+        static Request refused(@Nullable HttpRequest head, GatewayError refusal) {
+            if (head == null) {
+                return new Request(HttpMethod.GET, "", "", Headers.EMPTY, EMPTY_BODY, false, refusal);
+            }
+            String target = originForm(head.uri());
+            String path = pathOf(target);
+            return new Request(head.method(), target, path == null ? "" : path, new NettyHeaders(head.headers()), EMPTY_BODY, false, refusal);
+        }
+    }
+
+    private static final byte[] EMPTY_BODY = new byte[0];
 
     private final GatewayRuntime runtime;
     private final ServerState state;
     private final Listener listener;
+    private final RequestReadTimer readTimer;
     private final ArrayDeque<Request> pending = new ArrayDeque<>(2);
     private @Nullable DefaultExchange inFlight;
     private @Nullable ClientResponseSink inFlightSink;
     private boolean busy;
+    /** A refusal was read: it is answered in turn, then the connection closes; nothing after it is served. */
+    private boolean closing;
 
-    public GatewayHandler(GatewayRuntime runtime, ServerState state, Listener listener) {
+    GatewayHandler(GatewayRuntime runtime, ServerState state, Listener listener, RequestReadTimer readTimer) {
         this.runtime = runtime;
         this.state = state;
         this.listener = listener;
+        this.readTimer = readTimer;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest http)) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);   // after a refusal the connection only waits to close: nothing more is served
+            return;
+        }
+        readTimer.requestRead();
+        Request request;
+        if (msg instanceof Request refused) {
+            request = refused;   // the body aggregator's or the read timer's refusal, to be answered in turn
+        } else if (msg instanceof FullHttpRequest http) {
+            try {
+                request = read(http);
+            } finally {
+                http.release();
+            }
+        } else {
             ReferenceCountUtil.release(msg);
             return;
         }
-        Request request;
-        try {
-            if (http.decoderResult().isFailure()) {
-                // Bad request line or header (e.g. CR/LF injection): answer and close, the stream is unusable.
-                GatewayError error = GatewayError.invalidRequest("Malformed HTTP request: " + http.decoderResult().cause().getMessage(), null);
-                Responses.write(ctx, Responses.error(error), false);
-                return;
-            }
-            if (!http.protocolVersion().equals(HttpVersion.HTTP_1_1) && !http.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-                // Netty's decoder accepts any HTTP/x.y; answering "HTTP/9.9" as if it were 1.1 would be a guess
-                GatewayError error = GatewayError.invalidRequest("Malformed HTTP request: " + clip(http.protocolVersion().text())
-                        + " is not supported (expected: HTTP/1.1 or HTTP/1.0).", null);
-                Responses.write(ctx, Responses.error(error), false);
-                return;
-            }
-            String target = originForm(http.uri());
-            request = new Request(http.method(), target, new QueryStringDecoder(target).path(), new NettyHeaders(http.headers()),
-                    ByteBufUtil.getBytes(http.content()), HttpUtil.isKeepAlive(http));
-        } finally {
-            http.release();
+        if (request.refusal() != null) {
+            closing = true;
+            ctx.channel().config().setAutoRead(false);
         }
         if (busy) {
             pending.add(request);
             return;
         }
         serve(ctx, request);
+    }
+
+    /** The request {@code http} asks for, or a refusal of it when it cannot be served as HTTP/1.1 says. */
+    private static Request read(FullHttpRequest http) {
+        if (http.decoderResult().isFailure()) {
+            // Bad request line or header (e.g. CR/LF injection): answer and close, the stream is unusable.
+            return Request.refused(null, GatewayError.invalidRequest("Malformed HTTP request: " + http.decoderResult().cause().getMessage(), null));
+        }
+        HttpVersion version = http.protocolVersion();
+        if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0)) {
+            // Netty's decoder accepts any HTTP/x.y; answering "HTTP/9.9" as if it were 1.1 would be a guess
+            return Request.refused(null, GatewayError.invalidRequest("Malformed HTTP request: " + clip(version.text())
+                    + " is not supported (expected: HTTP/1.1 or HTTP/1.0).", null));
+        }
+        String target = originForm(http.uri());
+        String path = pathOf(target);
+        if (path == null) {
+            return Request.refused(null, GatewayError.invalidRequest("Malformed HTTP request: the target " + clip(target)
+                    + " has a bad percent-escape (expected: % and two hex digits).", null));
+        }
+        if (version.equals(HttpVersion.HTTP_1_1) && http.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
+            // RFC 9112 3.2: exactly one Host, or 400; a proxy that let either through would be the weak link in a chain
+            return Request.refused(http, GatewayError.invalidRequest("Malformed HTTP request: an HTTP/1.1 request needs exactly one Host header.", null));
+        }
+        return new Request(http.method(), target, path, new NettyHeaders(http.headers()), ByteBufUtil.getBytes(http.content()),
+                HttpUtil.isKeepAlive(http), null);
+    }
+
+    /** The decoded path of a request target; null when it has a malformed percent-escape. */
+    static @Nullable String pathOf(String target) {
+        try {
+            return new QueryStringDecoder(target).path();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**
@@ -128,6 +186,10 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     private void serve(ChannelHandlerContext ctx, Request r) {
         busy = true;
         try {
+            if (r.refusal() != null) {
+                refuseAndClose(ctx, r);
+                return;
+            }
             route(ctx, r);
         } catch (RuntimeException e) {
             log.error("unexpected error serving {} {}", r.method(), r.path(), e);
@@ -244,6 +306,14 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         state.requestStarted();
         runtime.requestMeters().started();
         snapshot.chain().execute(ex, sink);
+    }
+
+    /** Answers a refused request (in its API's envelope, counted as a refusal when it was for a client API) and closes. */
+    private void refuseAndClose(ChannelHandlerContext ctx, Request r) {
+        GatewayError error = r.refusal();
+        FullHttpResponse response = apiFor(r.path()) != null ? refusal(runtime, r.path(), r.headers(), error)
+                : errorResponse(runtime, r.path(), r.headers(), error);
+        write(ctx, r, response);
     }
 
     /**
@@ -372,7 +442,8 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException) {
             // plain HTTP on the HTTPS port, a scanner, a client that does not trust the certificate: theirs to see
             log.debug("TLS with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-        } else if (!(cause instanceof java.io.IOException)) {
+        } else if (!(cause instanceof java.io.IOException) && !(cause instanceof PrematureChannelClosureException)) {
+            // a client that goes away mid-request is no news: the request is counted (499), not logged
             log.warn("closing client connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
         }
         ctx.close();

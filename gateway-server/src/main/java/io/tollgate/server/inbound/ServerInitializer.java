@@ -12,7 +12,7 @@ import io.tollgate.server.http1.PassThroughResponseEncoder;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-/** The client-facing pipeline (each connection joins {@code connections}, so shutdown can close them): HTTP/1.1 decoder and encoder (whole answers pass it pre-encoded), body aggregation with the size limit, idle close, the gateway. */
+/** The client-facing pipeline (each connection joins {@code connections}, so shutdown can close them): idle close, the request read timeout, HTTP/1.1 decoder and encoder (whole answers pass it pre-encoded), body aggregation with the size limit, the gateway. */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final GatewayRuntime runtime;
@@ -41,9 +41,11 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         if (tls != null) {
             p.addLast("tls", tls.newHandler(ch.alloc()));
         }
+        RequestReadTimer readTimer = new RequestReadTimer(server.requestReadTimeout());
+        p.addLast("read-timer", readTimer);
         p.addLast("http-decoder", new HttpRequestDecoder(8192, 32 * 1024, 64 * 1024));
         p.addLast("http-encoder", new PassThroughResponseEncoder());
-        p.addLast("aggregate", new BodyAggregator(server.maxRequestSize().bytes(), runtime, listener != GatewayHandler.Listener.MANAGEMENT));
-        p.addLast("gateway", new GatewayHandler(runtime, state, listener));
+        p.addLast("aggregate", new BodyAggregator(server.maxRequestSize().bytes()));
+        p.addLast("gateway", new GatewayHandler(runtime, state, listener, readTimer));
     }
 }
