@@ -56,7 +56,11 @@ public final class Json {
     public static String problem(JsonProcessingException e) {
         String what = String.valueOf(e.getOriginalMessage())
                 .replaceAll(", from `[^`]*`", "")
-                .replaceAll(" for `ObjectNode`: not allowed when `[^`]*` enabled", "");
+                .replaceAll(" for `ObjectNode`: not allowed when `[^`]*` enabled", "")
+                .replaceAll("Trailing token \\(of type \\w+\\) found after value.*", "Unexpected content after the JSON value")
+                .replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+                .replaceAll(": enable `[^`]*` to allow", "")
+                .replaceAll("`[^`]*\\.[^`]*`", "a setting");   // anything else naming Jackson's API
         JsonLocation at = e.getLocation();
         return at == null ? what : what + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
