@@ -78,6 +78,11 @@ public final class OpenAiCodec implements ClientCodec {
         }
         requireText(json, "model");
         requireBoolean(json, "stream");
+        requireText(json, "user");   // the ledger's user: a wrong type would be dropped from attribution without a word
+        JsonNode metadata = json.get("metadata");
+        if (metadata != null && !metadata.isObject() && !metadata.isNull()) {
+            throw invalid("'metadata' must be an object of strings, not " + metadata.getNodeType().name().toLowerCase() + ".", "metadata");
+        }
         switch (api) {
             case CHAT_COMPLETIONS -> {
                 JsonNode messages = json.get("messages");
@@ -88,6 +93,11 @@ public final class OpenAiCodec implements ClientCodec {
                     JsonNode m = messages.get(i);
                     if (!m.isObject() || !m.path("role").isTextual()) {
                         throw invalid("'messages[" + i + "]' must be an object with a string 'role'.", "messages[" + i + "]");
+                    }
+                    JsonNode content = m.get("content");   // what token estimates, guardrails and the cache key read
+                    if (content != null && !content.isTextual() && !content.isArray() && !content.isNull()) {
+                        throw invalid("'messages[" + i + "].content' must be a string or an array of content parts, not "
+                                + content.getNodeType().name().toLowerCase() + ".", "messages[" + i + "].content");
                     }
                 }
                 JsonNode streamOptions = json.get("stream_options");
