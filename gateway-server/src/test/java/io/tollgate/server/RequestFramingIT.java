@@ -54,6 +54,13 @@ class RequestFramingIT {
     }
 
     @Test
+    void aTransferCodingBesidesChunkedIsRefusedNotIgnored() throws Exception {
+        String answer = exchange(HEAD + "transfer-encoding: gzip, chunked\r\n\r\n"
+                + Integer.toHexString(BODY.length()) + "\r\n" + BODY + "\r\n0\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 415").contains("\"code\":\"unsupported_media_type\"", "Transfer-Encoding 'gzip, chunked'");
+    }
+
+    @Test
     void anAnnouncedBodyIsAskedForWith100ContinueThenAnswered() throws Exception {
         try (Socket s = new Socket("127.0.0.1", gateway.port())) {
             s.setSoTimeout(5000);

@@ -288,6 +288,13 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
                     "Content-Encoding '" + clip(contentEncoding) + "' is not supported: send the request body uncompressed."));
             return;
         }
+        // the aggregator drops a plain 'chunked', the one transfer coding it decodes; any other (gzip, chunked) was not undone
+        String transferEncoding = r.headers().get("transfer-encoding");
+        if (transferEncoding != null) {
+            refuse(ctx, r, GatewayError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Transfer-Encoding '" + clip(transferEncoding) + "' is not supported: send the request body uncompressed (chunked is fine)."));
+            return;
+        }
         GatewayRequest request;
         try {
             request = codec.decode(api, r.body(), r.headers());
