@@ -153,6 +153,7 @@ class ProxyIT {
         JsonNode error = Json.MAPPER.readTree(r.body()).path("error");
         assertThat(error.path("message").asText()).contains("temperature");
         assertThat(error.path("param").asText()).isEqualTo("temperature");
+        assertThat(r.headers().firstValue("x-gateway-cost-usd")).as("a unary answer says what it cost: nothing").hasValue("0");
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns upstream usage into tokens and dollars: fills {@link RequestRecord#usage()}, {@code costUsd} and
- * {@code priced}, sets {@code x-gateway-cost-usd} on unary answers, and counts
+ * {@code priced}, sets {@code x-gateway-cost-usd} on unary answers (0 on those without usage), and counts
  * {@code gateway.tokens{model,provider,type}}, {@code gateway.cost.usd{model,provider,team}} and
  * {@code gateway.pricing.unknown{model}}. The innermost hook, so it sees usage before anything rewrites
  * chunks. An unknown price is never a failure: tokens are counted, cost is 0, {@code priced=false}.
@@ -47,8 +47,15 @@ public final class MeteringFilter implements GatewayFilter {
 
     @Override
     public CompletionStage<FilterDecision> onRequest(Exchange ex) {
+        if (!ex.request().stream()) {
+            // SPEC §4: every unary answer says what it cost, an upstream's error (nothing billed) included; an
+            // answer with usage overwrites this. A stream's head leaves before its cost is known: none there.
+            ex.responseHeaders().set(COST_HEADER, ZERO);
+        }
         return FilterDecision.proceed(new Hook());
     }
+
+    private static final String ZERO = CostCalculator.format(0);
 
     /** Prices {@code usage} into the record; returns the cost. Visible for the cache (cost saved) and tests. */
     public double price(RequestRecord record, TokenUsage usage) {
@@ -73,7 +80,8 @@ public final class MeteringFilter implements GatewayFilter {
             if (!response.isStreaming() && response.usage() != null) {
                 usage = response.usage();
                 double cost = price(ex.record(), usage);
-                response.headers().set(COST_HEADER, CostCalculator.format(cost));
+                // on the exchange, not the answer: a guardrail that then refuses the answer still says what it cost
+                ex.responseHeaders().set(COST_HEADER, CostCalculator.format(cost));
             }
         }
 

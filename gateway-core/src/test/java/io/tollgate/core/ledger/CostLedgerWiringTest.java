@@ -68,7 +68,7 @@ class CostLedgerWiringTest {
         hook.onResponse(ex, resp);
         hook.onComplete(ex, Completion.SUCCESS);
         ledger.onComplete(ex, Completion.SUCCESS);
-        assertThat(resp.headers().get("x-gateway-cost-usd")).isEqualTo("0.0035"); // 1000 x $2.50 + 100 x $10 per 1M
+        assertThat(ex.responseHeaders().get("x-gateway-cost-usd")).isEqualTo("0.0035"); // 1000 x $2.50 + 100 x $10 per 1M
 
         LedgerDatabase database = services.shared(LedgerDatabase.class, () -> { throw new AssertionError("opened by the factories"); });
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
