@@ -133,6 +133,23 @@ class RequestFramingIT {
         }
     }
 
+    @Test
+    void aKeepAliveConnectionOutlivesTheReadTimeoutBetweenRequests() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.setSoTimeout(5000);
+            for (int i = 0; i < 3; i++) {   // 1.4 s of requests 700 ms apart on one connection, timeout 1 s
+                if (i > 0) {
+                    Thread.sleep(700);
+                }
+                s.getOutputStream().write(KEEP_ALIVE_POST.getBytes(StandardCharsets.US_ASCII));
+                String head = readHead(s.getInputStream());
+                assertThat(head).as("request " + i).startsWith("HTTP/1.1 200");
+                int length = Integer.parseInt(head.replaceAll("(?is).*content-length: (\\d+).*", "$1"));
+                assertThat(s.getInputStream().readNBytes(length)).hasSize(length);
+            }
+        }
+    }
+
     /** Sends {@code request} and reads until the server closes. */
     private static String exchange(String request) throws Exception {
         try (Socket s = new Socket("127.0.0.1", gateway.port())) {

@@ -21,6 +21,13 @@ import org.jspecify.annotations.Nullable;
 final class RequestReadTimer extends ChannelInboundHandlerAdapter {
 
     private final long timeoutNanos;
+    /** When the first byte of the request being read arrived; 0 between requests. */
+    private long startedNanos;
+    /**
+     * Armed by a request's first byte and left to run out rather than cancelled per request: when it fires it
+     * re-arms for what is left of the request then in progress, or stops if there is none. One timer per
+     * timeout period on a busy keep-alive connection instead of a schedule and a cancel per request.
+     */
     private @Nullable ScheduledFuture<?> timer;
     private boolean expired;
 
@@ -30,22 +37,30 @@ final class RequestReadTimer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (timer == null && !expired && msg instanceof ByteBuf bytes && bytes.isReadable()) {
-            timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+        if (startedNanos == 0 && !expired && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            startedNanos = System.nanoTime() | 1;   // never 0
+            if (timer == null) {
+                timer = ctx.executor().schedule(() -> check(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+            }
         }
         ctx.fireChannelRead(msg);
     }
 
     /** The request being read arrived whole (or was refused): the next one's first byte starts a new count. */
     void requestRead() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        startedNanos = 0;
     }
 
-    private void expire(ChannelHandlerContext ctx) {
+    private void check(ChannelHandlerContext ctx) {
         timer = null;
+        if (startedNanos == 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        long left = timeoutNanos - (System.nanoTime() - startedNanos);
+        if (left > 0) {
+            timer = ctx.executor().schedule(() -> check(ctx), left, TimeUnit.NANOSECONDS);
+            return;
+        }
         expired = true;
         ctx.channel().config().setAutoRead(false);
         ctx.fireChannelRead(GatewayHandler.Request.refused(null, GatewayError.of(ErrorCode.REQUEST_TIMEOUT,
@@ -54,7 +69,10 @@ final class RequestReadTimer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        requestRead();
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         ctx.fireChannelInactive();
     }
 }
