@@ -53,7 +53,6 @@ final class BodyAggregator extends HttpObjectAggregator {
     }
 
     private static void refuse(ChannelHandlerContext ctx, HttpMessage message, GatewayError error) {
-        ctx.channel().config().setAutoRead(false);
         ctx.fireChannelRead(GatewayHandler.Request.refused(message instanceof HttpRequest r ? r : null, error));
     }
 }

@@ -117,6 +117,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (request.refusal() != null) {
+            // every refusal (the aggregator's and the read timer's too) arrives here, in the read that made it
             closing = true;
             ctx.channel().config().setAutoRead(false);
         }

@@ -62,7 +62,6 @@ final class RequestReadTimer extends ChannelInboundHandlerAdapter {
             return;
         }
         expired = true;
-        ctx.channel().config().setAutoRead(false);
         ctx.fireChannelRead(GatewayHandler.Request.refused(null, GatewayError.of(ErrorCode.REQUEST_TIMEOUT,
                 "The request did not arrive whole within server.request-read-timeout (" + timeoutNanos / 1_000_000 + " ms).")));
     }
