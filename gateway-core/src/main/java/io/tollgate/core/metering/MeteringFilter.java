@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class MeteringFilter implements GatewayFilter {
 
     public static final String COST_HEADER = "x-gateway-cost-usd";
+    private static final String ZERO = CostCalculator.format(0);
     private static final Logger log = LoggerFactory.getLogger(MeteringFilter.class);
 
     private final PriceTable prices;
@@ -54,8 +55,6 @@ public final class MeteringFilter implements GatewayFilter {
         }
         return FilterDecision.proceed(new Hook());
     }
-
-    private static final String ZERO = CostCalculator.format(0);
 
     /** Prices {@code usage} into the record; returns the cost. Visible for the cache (cost saved) and tests. */
     public double price(RequestRecord record, TokenUsage usage) {
