@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * The ledger's database: SQLite ({@code sqlite:<path>}, WAL mode, parent directories created) by default,
@@ -103,6 +105,14 @@ public final class LedgerDatabase implements AutoCloseable {
         hc.setJdbcUrl(where.jdbcUrl());
         hc.setMaximumPoolSize(4);
         hc.setMinimumIdle(1);
+        if (where.sqlite()) {
+            // sqlite-jdbc already serialises each connection's calls (its native methods are synchronized) and the pool
+            // lends a connection to one thread at a time, so SQLite's own lock around every call is redundant: it was
+            // ~9 % of the ledger writer's time (a lock and an unlock per bind; LedgerBenchmark, docs/benchmarks.md)
+            SQLiteConfig sqlite = new SQLiteConfig();
+            sqlite.setOpenMode(SQLiteOpenMode.NOMUTEX);
+            hc.setDataSourceProperties(sqlite.toProperties());
+        }
         HikariDataSource ds = new HikariDataSource(hc);
         try {
             if (!schemaIsCurrent(ds)) {
