@@ -35,10 +35,17 @@ class SqliteLedgerTest extends LedgerContract {
     void createsParentDirectoriesAndUsesWal() throws Exception {
         open(java.time.Duration.ofHours(1), 10);
         assertThat(Files.exists(dir.resolve("nested/dir/gateway.db"))).isTrue();
+        // the connection settings (NOMUTEX, passed as properties) leave the location's own pragmas in force
+        assertThat(pragma("journal_mode")).isEqualToIgnoringCase("wal");
+        assertThat(pragma("synchronous")).isEqualTo("1");   // NORMAL
+        assertThat(pragma("busy_timeout")).isEqualTo("5000");
+    }
+
+    private String pragma(String name) throws Exception {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+             ResultSet rs = s.executeQuery("PRAGMA " + name)) {
             rs.next();
-            assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+            return rs.getString(1);
         }
     }
 
