@@ -109,9 +109,9 @@ public final class LedgerDatabase implements AutoCloseable {
             // sqlite-jdbc already serialises each connection's calls (its native methods are synchronized) and the pool
             // lends a connection to one thread at a time, so SQLite's own lock around every call is redundant: it was
             // ~9 % of the ledger writer's time (a lock and an unlock per bind; LedgerBenchmark, docs/benchmarks.md)
-            // Only the open flags: SQLiteConfig's other properties carry defaults that would override the URL's pragmas.
             SQLiteConfig sqlite = new SQLiteConfig();   // READWRITE | CREATE, the driver's default
             sqlite.setOpenMode(SQLiteOpenMode.NOMUTEX);
+            // only the open flags: toProperties() would also pass defaults that override the URL's pragmas (busy_timeout)
             hc.addDataSourceProperty(SQLiteConfig.Pragma.OPEN_MODE.getPragmaName(), Integer.toString(sqlite.getOpenModeFlags()));
         }
         HikariDataSource ds = new HikariDataSource(hc);
