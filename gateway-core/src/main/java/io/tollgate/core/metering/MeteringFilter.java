@@ -34,9 +34,15 @@ public final class MeteringFilter implements GatewayFilter {
     private final PriceTable prices;
     private final MeterRegistry registry;
     /** Label values are the configured providers/teams and the upstream models they serve: bounded. */
-    private final ConcurrentMap<String, Counter> counters;
+    private final ConcurrentMap<CounterKey, Counter> counters;
 
-    public MeteringFilter(PriceTable prices, MeterRegistry registry, ConcurrentMap<String, Counter> counterCache) {
+    /**
+     * A counter's name and label values. A record rather than the values joined into one string: the
+     * lookup then hashes strings whose hashes are cached, and allocates nothing but the key, per request.
+     */
+    record CounterKey(String meter, String model, String provider, String label) {}
+
+    public MeteringFilter(PriceTable prices, MeterRegistry registry, ConcurrentMap<CounterKey, Counter> counterCache) {
         this.prices = prices;
         this.registry = registry;
         this.counters = counterCache;
@@ -105,7 +111,7 @@ public final class MeteringFilter implements GatewayFilter {
             count("gateway.tokens", model, provider, "output", usage.outputTokens());
             count("gateway.tokens", model, provider, "cached_input", usage.cacheReadTokens());
             if (!r.priced()) {
-                counters.computeIfAbsent("u|" + model, k -> {
+                counters.computeIfAbsent(new CounterKey("gateway.pricing.unknown", model, "", ""), k -> {
                     // once per model and process, not per request: the counter keeps the tally
                     log.warn("No price for model '{}' (provider {}): tokens metered, cost recorded as 0; add it under pricing:", model, provider);
                     return Counter.builder("gateway.pricing.unknown")
@@ -115,7 +121,7 @@ public final class MeteringFilter implements GatewayFilter {
                 return;
             }
             String team = ex.principal().team() == null ? "none" : ex.principal().team();
-            counters.computeIfAbsent("c|" + model + '|' + provider + '|' + team, k -> Counter.builder("gateway.cost.usd")
+            counters.computeIfAbsent(new CounterKey("gateway.cost.usd", model, provider, team), k -> Counter.builder("gateway.cost.usd")
                     .description("Spend in USD at list price").baseUnit("usd")
                     .tags("model", model, "provider", provider, "team", team).register(registry)).increment(cost);
         }
@@ -125,7 +131,7 @@ public final class MeteringFilter implements GatewayFilter {
         if (amount <= 0) {
             return;
         }
-        counters.computeIfAbsent("t|" + model + '|' + provider + '|' + type, k -> Counter.builder(name)
+        counters.computeIfAbsent(new CounterKey(name, model, provider, type), k -> Counter.builder(name)
                 .description("Tokens by model, provider and type").baseUnit("tokens")
                 .tags("model", model, "provider", provider, "type", type).register(registry)).increment(amount);
     }

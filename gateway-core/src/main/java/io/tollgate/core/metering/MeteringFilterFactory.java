@@ -30,5 +30,5 @@ public final class MeteringFilterFactory implements FilterFactory {
     }
 
     /** Process-wide counter cache, keyed by label values. */
-    static final class MeterCache extends ConcurrentHashMap<String, Counter> {}
+    static final class MeterCache extends ConcurrentHashMap<MeteringFilter.CounterKey, Counter> {}
 }

@@ -15,17 +15,20 @@ import java.util.concurrent.TimeUnit;
 final class RouterMetrics {
 
     private final MeterRegistry registry;
-    private final ConcurrentMap<String, Counter> attempts = new ConcurrentHashMap<>();
+    private final ConcurrentMap<AttemptKey, Counter> attempts = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> fallbacks = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Timer> upstream = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Timer> ttft = new ConcurrentHashMap<>();
+
+    /** A record, not the two joined into a string: no string is built and hashed per attempt. */
+    private record AttemptKey(String provider, String outcome) {}
 
     RouterMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     void attempt(String provider, String outcome) {
-        attempts.computeIfAbsent(provider + '\u0000' + outcome, k -> Counter.builder("gateway.upstream.attempts")
+        attempts.computeIfAbsent(new AttemptKey(provider, outcome), k -> Counter.builder("gateway.upstream.attempts")
                 .description("Upstream attempts by outcome: success, error, client_error, timeout, rate_limited, connection, cancelled")
                 .tag("provider", provider).tag("outcome", outcome).register(registry)).increment();
     }
