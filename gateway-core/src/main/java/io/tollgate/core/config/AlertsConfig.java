@@ -7,5 +7,8 @@ public record AlertsConfig(String webhook) {
 
     public AlertsConfig {
         webhook = Defaults.or(webhook, "");
+        if (!webhook.isEmpty()) {
+            HttpUrl.check("webhook", webhook, "https://hooks.example.com/tollgate");
+        }
     }
 }

@@ -1,7 +1,5 @@
 package io.tollgate.core.config;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -39,24 +37,12 @@ public record TracingConfig(Boolean enabled, String endpoint, String serviceName
         queueSize = Defaults.or(queueSize, 2048);
         timeout = Defaults.or(timeout, Duration.ofSeconds(10));
         compression = Defaults.or(compression, Compression.NONE);
-        checkEndpoint(endpoint);
+        HttpUrl.check("endpoint", endpoint, "http://127.0.0.1:4318/v1/traces");
         if (serviceName.isBlank()) throw new ConfigException("service-name", "'' (expected: a name, e.g. tollgate)");
         if (!(sampleRatio >= 0 && sampleRatio <= 1)) throw new ConfigException("sample-ratio", sampleRatio, "a number from 0 to 1");
         if (exportInterval.isNegative() || exportInterval.isZero()) throw new ConfigException("export-interval", exportInterval, "> 0");
         if (queueSize < 1) throw new ConfigException("queue-size", queueSize, ">= 1");
         if (timeout.isNegative() || timeout.isZero()) throw new ConfigException("timeout", timeout, "> 0");
-    }
-
-    private static void checkEndpoint(String endpoint) {
-        URI uri;
-        try {
-            uri = new URI(endpoint);
-        } catch (URISyntaxException e) {
-            throw new ConfigException("endpoint", "'" + endpoint + "' (expected: an http or https URL such as http://127.0.0.1:4318/v1/traces)");
-        }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-            throw new ConfigException("endpoint", "'" + endpoint + "' (expected: an http or https URL such as http://127.0.0.1:4318/v1/traces)");
-        }
     }
 
     @Override

@@ -377,6 +377,14 @@ class ConfigLoaderTest {
             assertThat(p.line()).isEqualTo(1);
             assertThat(p.message()).contains("expected: an http or https URL");
         });
+        ConfigLoader.LoadResult webhook = parse("alerts: { webhook: \"hooks.example.com/tollgate\" }\n");
+        assertThat(webhook.problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("alerts.webhook");
+            assertThat(p.message()).isEqualTo("'hooks.example.com/tollgate' (expected: an http or https URL such as https://hooks.example.com/tollgate)");
+        });
+        assertThat(parse("alerts: { webhook: \"ftp://hooks.example.com/x\" }\n").problems()).singleElement()
+                .satisfies(p -> assertThat(p.path()).isEqualTo("alerts.webhook"));
+        assertThat(parse("alerts: { webhook: \"https://hooks.example.com/tollgate?team=a\" }\n").problems()).isEmpty();
         ConfigLoader.LoadResult typo = parse("""
                 tracing:
                   sample-rate: 0.5

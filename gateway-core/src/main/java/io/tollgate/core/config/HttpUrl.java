@@ -1,0 +1,26 @@
+package io.tollgate.core.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/** Checks a config value that the gateway will itself call: an absolute http or https URL with a host. */
+final class HttpUrl {
+
+    private HttpUrl() {}
+
+    /**
+     * Throws a {@link ConfigException} on {@code field} unless {@code value} is such a URL, so that a
+     * typo fails at load time rather than at the first call, which for an alert may be weeks later.
+     */
+    static void check(String field, String value, String example) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw new ConfigException(field, "'" + value + "' (expected: an http or https URL such as " + example + ")");
+        }
+    }
+}
