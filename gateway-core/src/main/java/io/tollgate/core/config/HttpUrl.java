@@ -10,7 +10,8 @@ final class HttpUrl {
 
     /**
      * Throws a {@link ConfigException} on {@code field} unless {@code value} is such a URL, so that a
-     * typo fails at load time rather than at the first call, which for an alert may be weeks later.
+     * typo fails at load time rather than at the first call, which for an alert may be weeks later. The
+     * message does not repeat the value: webhook URLs (Slack's, Teams') carry their token in the path.
      */
     static void check(String field, String value, String example) {
         URI uri;
@@ -20,7 +21,8 @@ final class HttpUrl {
             uri = null;
         }
         if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-            throw new ConfigException(field, "'" + value + "' (expected: an http or https URL such as " + example + ")");
+            throw new ConfigException(field, "not an absolute URL with an http or https scheme and a host (expected: an http or https URL such as "
+                    + example + ")");
         }
     }
 }

@@ -341,7 +341,7 @@ public final class ModelRouter implements Terminal {
             final GatewayRequest request;
             /**
              * Read from the request's tree as the attempt starts: by the time the answer's head arrives, at
-             * saturation, the tree has left the CPU's caches and the lookup cost 1.6 % of the gateway's samples.
+             * saturation, the tree has left the CPU's caches and the lookup cost 1.5 % of the gateway's samples.
              */
             final boolean stream;
             final long sentNanos;
