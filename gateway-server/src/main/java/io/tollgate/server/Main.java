@@ -9,6 +9,7 @@ import io.tollgate.core.config.ServerConfig;
 import io.tollgate.core.metering.Tokenizers;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.routing.ModelRouter;
+import io.tollgate.core.routing.Providers;
 import io.tollgate.server.api.AdminApi;
 import io.tollgate.server.config.ConfigCheck;
 import io.tollgate.server.config.ConfigReloader;
@@ -75,8 +76,7 @@ public final class Main {
         if (result.isValid()) {
             GatewayConfig c = result.config();
             out.println(file + ": OK (" + c.providers().size() + " providers, " + c.models().size() + " models, " + c.keys().size() + " keys)");
-            c.providers().forEach((name, provider) -> provider.deprecatedKeys().forEach(key ->
-                    out.println("  warning: providers." + name + "." + key)));
+            Providers.warnings(c).forEach(warning -> out.println("  warning: " + warning));
             return 0;
         }
         err.println(file + ": " + result.problems().size() + " problem(s)");

@@ -42,6 +42,7 @@ class ShippedConfigTest {
     void passesEveryCheckOfValidateWithNoEnvironment(Path file) {
         ConfigLoader.LoadResult loaded = ConfigLoader.load(file, Map.<String, String>of()::get);
         assertThat(ConfigCheck.checked(loaded).problems()).as(file.toString()).isEmpty();
+        assertThat(Providers.warnings(loaded.config())).as(file + ": no key that does nothing").isEmpty();
         // prompts.dir is relative to the working directory, the repository's root when the gateway runs: check the
         // shipped prompt files from here too
         Path prompts = Path.of("..").resolve(loaded.config().prompts().dir());

@@ -75,6 +75,25 @@ class ValidateTest {
     }
 
     @Test
+    void aKeyTheProvidersTypeDoesNotReadLoadsWithAWarningNamingTheKeysItDoes() throws IOException {
+        int exit = validate("""
+                providers:
+                  aws: { type: bedrock, region: eu-west-1, api-key: "bedrock-api-key", access-key-id: AKIA, secret-access-key: s }
+                  oai: { type: openai, api-key: k, region: eu-west-1, project: p, api-version: "2024-10-21" }
+                  local: { type: vllm, base-url: "http://127.0.0.1:8000/v1", api-key: "${NO_SUCH_KEY:-}", region: "" }
+                """);
+        assertThat(exit).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("OK",
+                "warning: providers.aws.api-key (ignored: type bedrock reads only region, base-url, access-key-id, secret-access-key, session-token, headers, enabled)",
+                "warning: providers.oai.api-version (ignored: type openai reads only base-url, api-key, headers, enabled)",
+                "warning: providers.oai.region (",
+                "warning: providers.oai.project (");
+        assertThat(printed).as("empty values, as ${VAR:-} gives, set nothing").doesNotContain("providers.local");
+        assertThat(printed).as("a warning names the key, never its value").doesNotContain("bedrock-api-key");
+    }
+
+    @Test
     void theRedisCacheNeedsStateRedis() throws IOException {
         assertThat(validate("cache: { enabled: true, backend: redis }\n")).isEqualTo(1);
         assertThat(errors()).contains("1 problem(s)", "cache.backend (line 1): redis needs state.redis (a redis:// URL)");

@@ -1,9 +1,10 @@
 package io.tollgate.core.config;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param baseUrl         the API root; each type has a default
  * @param apiKey          the vendor key; a type that needs one is disabled while it is empty
  * @param headers         extra headers sent upstream on every call
- * @param maxConnections  deprecated and ignored (see {@link #deprecatedKeys()}); null when not set
- * @param connectTimeout  deprecated and ignored (see {@link #deprecatedKeys()}); null when not set
+ * @param maxConnections  deprecated and ignored (see {@link #DEPRECATED}); null when not set
+ * @param connectTimeout  deprecated and ignored (see {@link #DEPRECATED}); null when not set
  * @param apiVersion      Azure OpenAI {@code api-version}; Anthropic {@code anthropic-version}
  * @param region          AWS region (Bedrock), Vertex location
  * @param project         Google Cloud project (Vertex AI)
@@ -31,6 +32,19 @@ public record ProviderConfig(String type, @Nullable String baseUrl, Secret apiKe
                              Secret secretAccessKey, Secret sessionToken, @Nullable Boolean enabled,
                              @Nullable String credentialsFile) {
 
+    /** Every key a {@code providers.<name>:} entry may set, as written in YAML, in the record's order. */
+    public static final List<String> KEYS = List.of("type", "base-url", "api-key", "headers", "max-connections", "connect-timeout",
+            "api-version", "region", "project", "access-key-id", "secret-access-key", "session-token", "enabled", "credentials-file");
+
+    /**
+     * Keys that were accepted but never read, each with what replaced it: a target's {@code max-concurrent} bounds
+     * the calls in flight, and an alias's {@code timeouts.connect} is the connect timeout. Old files still load; the
+     * gateway warns.
+     */
+    public static final Map<String, String> DEPRECATED = Map.of(
+            "max-connections", "ignored; models.<alias>.targets[].max-concurrent bounds the calls in flight to a target",
+            "connect-timeout", "ignored; models.<alias>.timeouts.connect is the connect timeout");
+
     public ProviderConfig {
         if (type == null || type.isBlank()) throw new ConfigException("type", "is required (openai, anthropic, gemini, azure-openai, bedrock, mock, ...)");
         apiKey = Defaults.or(apiKey, Secret.NONE);
@@ -41,19 +55,29 @@ public record ProviderConfig(String type, @Nullable String baseUrl, Secret apiKe
     }
 
     /**
-     * The keys this provider sets that no longer do anything, each with what replaced it. {@code max-connections} and
-     * {@code connect-timeout} were accepted but never read: a target's {@code max-concurrent} bounds the calls in
-     * flight, and an alias's {@code timeouts.connect} is the connect timeout. Old files still load; the gateway warns.
+     * The optional keys this entry gives a value, as written in YAML. An empty string, secret or map counts as unset:
+     * the shipped config writes {@code api-key: "${OPENAI_API_KEY:-}"} for every vendor, set or not.
      */
-    public List<String> deprecatedKeys() {
-        List<String> keys = new ArrayList<>(2);
-        if (maxConnections != null) {
-            keys.add("max-connections (ignored; models.<alias>.targets[].max-concurrent bounds the calls in flight to a target)");
-        }
-        if (connectTimeout != null) {
-            keys.add("connect-timeout (ignored; models.<alias>.timeouts.connect is the connect timeout)");
-        }
+    public Set<String> presentKeys() {
+        Set<String> keys = new LinkedHashSet<>();
+        if (given(baseUrl)) keys.add("base-url");
+        if (!apiKey.isEmpty()) keys.add("api-key");
+        if (!headers.isEmpty()) keys.add("headers");
+        if (maxConnections != null) keys.add("max-connections");
+        if (connectTimeout != null) keys.add("connect-timeout");
+        if (given(apiVersion)) keys.add("api-version");
+        if (given(region)) keys.add("region");
+        if (given(project)) keys.add("project");
+        if (!accessKeyId.isEmpty()) keys.add("access-key-id");
+        if (!secretAccessKey.isEmpty()) keys.add("secret-access-key");
+        if (!sessionToken.isEmpty()) keys.add("session-token");
+        if (enabled != null) keys.add("enabled");
+        if (given(credentialsFile)) keys.add("credentials-file");
         return keys;
+    }
+
+    private static boolean given(@Nullable String value) {
+        return value != null && !value.isBlank();
     }
 
     public static ProviderConfig of(String type, @Nullable String baseUrl, String apiKey) {

@@ -44,12 +44,10 @@ public final class Providers {
     /** Builds every provider of {@code config} with {@code factories}; an unknown type names the known ones. */
     public static Providers build(GatewayConfig config, FilterServices services, List<ProviderFactory> factories) {
         Map<String, ProviderFactory> byType = byType(factories);
+        warnings(config, byType).forEach(warning -> log.warn("{}", warning));
         Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
         for (Map.Entry<String, ProviderConfig> e : config.providers().entrySet()) {
             String at = "providers." + e.getKey();
-            for (String key : e.getValue().deprecatedKeys()) {
-                log.warn("{}.{}", at, key);
-            }
             ProviderFactory factory = factory(byType, at, e.getValue());
             try {
                 adapters.put(e.getKey(), factory.create(e.getKey(), e.getValue(), services));
@@ -58,6 +56,32 @@ public final class Providers {
             }
         }
         return new Providers(adapters);
+    }
+
+    /**
+     * What the providers of {@code config} set that does nothing, one line per key: keys that no longer do anything,
+     * with what replaced them, and keys that the provider's type does not read (a {@code region} on {@code openai}).
+     * Warnings, not problems: such files loaded before these were reported, and the gateway runs as they ask.
+     */
+    public static List<String> warnings(GatewayConfig config) {
+        return warnings(config, byType(factories()));
+    }
+
+    private static List<String> warnings(GatewayConfig config, Map<String, ProviderFactory> byType) {
+        List<String> warnings = new ArrayList<>();
+        config.providers().forEach((name, provider) -> {
+            ProviderFactory factory = byType.get(provider.type());
+            for (String key : provider.presentKeys()) {
+                String replaced = ProviderConfig.DEPRECATED.get(key);
+                if (replaced != null) {
+                    warnings.add("providers." + name + "." + key + " (" + replaced + ")");
+                } else if (factory != null && !factory.keys(provider.type()).contains(key)) {
+                    warnings.add("providers." + name + "." + key + " (ignored: type " + provider.type() + " reads only "
+                            + String.join(", ", factory.keys(provider.type())) + ")");
+                }
+            }
+        });
+        return warnings;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.ProviderFactory;
+import java.util.List;
 import java.util.Set;
 
 /** {@code type: anthropic}. Keys: base-url, api-key, api-version (anthropic-version), headers. */
@@ -13,6 +14,11 @@ public final class AnthropicProviderFactory implements ProviderFactory {
     @Override
     public Set<String> types() {
         return Set.of("anthropic");
+    }
+
+    @Override
+    public List<String> keys(String type) {
+        return List.of("base-url", "api-key", "api-version", "headers", "enabled");
     }
 
     @Override

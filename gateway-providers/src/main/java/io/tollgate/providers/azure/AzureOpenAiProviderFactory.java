@@ -10,6 +10,7 @@ import io.tollgate.providers.openai.OpenAiAdapter;
 import io.tollgate.providers.openai.OpenAiProviderFactory;
 import io.tollgate.providers.openai.OpenAiQuirks;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -27,6 +28,11 @@ public final class AzureOpenAiProviderFactory implements ProviderFactory {
     @Override
     public Set<String> types() {
         return Set.of("azure-openai");
+    }
+
+    @Override
+    public List<String> keys(String type) {
+        return List.of("base-url", "api-key", "api-version", "headers", "enabled");
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.ProviderFactory;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,6 +17,11 @@ public final class BedrockProviderFactory implements ProviderFactory {
     @Override
     public Set<String> types() {
         return Set.of("bedrock");
+    }
+
+    @Override
+    public List<String> keys(String type) {
+        return List.of("region", "base-url", "access-key-id", "secret-access-key", "session-token", "headers", "enabled");
     }
 
     @Override

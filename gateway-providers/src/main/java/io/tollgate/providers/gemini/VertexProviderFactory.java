@@ -7,6 +7,7 @@ import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.ProviderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,11 @@ public final class VertexProviderFactory implements ProviderFactory {
     @Override
     public Set<String> types() {
         return Set.of("vertex-ai");
+    }
+
+    @Override
+    public List<String> keys(String type) {
+        return List.of("project", "region", "base-url", "api-key", "credentials-file", "headers", "enabled");
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.tollgate.providers.openai.OpenAiAdapter;
 import io.tollgate.providers.openai.OpenAiEndpoint;
 import io.tollgate.providers.openai.OpenAiQuirks;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,6 +32,11 @@ public final class MockProviderFactory implements ProviderFactory {
     @Override
     public Set<String> types() {
         return Set.of("mock");
+    }
+
+    @Override
+    public List<String> keys(String type) {
+        return List.of("headers", "enabled");
     }
 
     @Override

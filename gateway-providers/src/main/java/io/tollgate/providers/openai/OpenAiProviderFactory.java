@@ -7,6 +7,7 @@ import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.ProviderFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,6 +23,11 @@ public final class OpenAiProviderFactory implements ProviderFactory {
     @Override
     public Set<String> types() {
         return OpenAiPreset.BY_TYPE.keySet();
+    }
+
+    @Override
+    public List<String> keys(String type) {
+        return List.of("base-url", "api-key", "headers", "enabled");
     }
 
     @Override
