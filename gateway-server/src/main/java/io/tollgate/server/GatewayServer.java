@@ -22,6 +22,7 @@ import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.server.api.AdminApi;
 import io.tollgate.server.inbound.GatewayHandler.Listener;
+import io.tollgate.server.inbound.ConnectionLimit;
 import io.tollgate.server.inbound.ServerInitializer;
 import io.tollgate.server.inbound.ServerTls;
 import io.tollgate.server.inbound.ServerState;
@@ -114,14 +115,15 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT) // Netty 4.2: adaptive; -Dio.netty.allocator.type=pooled trades ~10-20 MB RSS for ~5 % throughput (benchmarks.md)
                 // Backpressure: above 64 KiB unsent to a client, the router stops reading its upstream.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new ServerInitializer(runtime, state, config.server(), managementPort > 0 ? Listener.CLIENT : Listener.ALL, clients, tls));
+                .childHandler(new ServerInitializer(runtime, state, config.server(), managementPort > 0 ? Listener.CLIENT : Listener.ALL, clients, tls,
+                        new ConnectionLimit(config.server().maxConnections(), runtime.registry())));
         Channel channel;
         Channel management = null;
         try {
             channel = bootstrap.bind(host, config.server().port()).sync().channel();
             if (managementPort > 0) {
                 management = bootstrap.clone()
-                        .childHandler(new ServerInitializer(runtime, state, config.server(), Listener.MANAGEMENT, clients, null))
+                        .childHandler(new ServerInitializer(runtime, state, config.server(), Listener.MANAGEMENT, clients, null, null))
                         .bind(host, managementPort).sync().channel();
             }
         } catch (Exception e) {

@@ -5,7 +5,6 @@ import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.ConfigLoader;
 import io.tollgate.core.config.ConfigProblem;
 import io.tollgate.core.config.GatewayConfig;
-import io.tollgate.core.config.ServerConfig;
 import io.tollgate.core.metering.Tokenizers;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.routing.ModelRouter;
@@ -145,9 +144,7 @@ public final class Main {
             return c;
         }
         var s = c.server();
-        var server = new ServerConfig(host != null ? host : s.host(), port != null ? Integer.valueOf(port) : s.port(),
-                s.maxRequestSize(), s.shutdownGrace(), s.idleTimeout(), s.ioThreads(), s.managementPort(), s.transport(), s.accessLog(), s.cors(), s.tls(),
-                s.requestReadTimeout());
+        var server = s.bindingTo(host != null ? host : s.host(), port != null ? Integer.parseInt(port) : s.port());
         return new GatewayConfig(server, c.auth(), c.providers(), c.models(), c.pricing(), c.teams(), c.keys(), c.cache(), c.prompts(),
                 c.state(), c.alerts(), c.filters(), c.guardrails(), c.tracing());
     }

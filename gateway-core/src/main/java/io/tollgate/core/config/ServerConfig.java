@@ -18,12 +18,15 @@ import org.jspecify.annotations.Nullable;
  * @param accessLog        one JSON line per finished request on the logger {@code tollgate.access} (reloads live)
  * @param cors             which browser origins may call the client port (reloads live)
  * @param tls              HTTPS on the client port (the files are re-read when they change)
+ * @param maxConnections   client connections the client port holds open at once; over it a connection's request gets
+ *                         503 {@code too_many_connections} and the connection closes (health checks are answered). 0 = no cap
  */
 public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequestSize, Duration shutdownGrace,
                            Duration idleTimeout, Integer ioThreads, Integer managementPort, Transport transport,
-                           Boolean accessLog, CorsConfig cors, TlsConfig tls, Duration requestReadTimeout) {
+                           Boolean accessLog, CorsConfig cors, TlsConfig tls, Duration requestReadTimeout,
+                           Integer maxConnections) {
 
-    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Netty's native transports (Linux) and its portable one. */
     public enum Transport { AUTO, IO_URING, EPOLL, NIO }
@@ -40,18 +43,27 @@ public record ServerConfig(@Nullable String host, Integer port, DataSize maxRequ
         cors = Defaults.or(cors, CorsConfig.DEFAULT);
         tls = Defaults.or(tls, TlsConfig.DEFAULT);
         requestReadTimeout = Defaults.or(requestReadTimeout, Duration.ofSeconds(60));
+        maxConnections = Defaults.or(maxConnections, 0);
         if (port < 0 || port > 65535) throw new ConfigException("port", port, "0-65535");
         if (managementPort < 0 || managementPort > 65535) throw new ConfigException("management-port", managementPort, "0-65535");
         if (managementPort != 0 && managementPort.equals(port)) throw new ConfigException("management-port", managementPort, "a port other than server.port");
         if (ioThreads < 0) throw new ConfigException("io-threads", ioThreads, ">= 0");
         if (maxRequestSize.bytes() < 1024) throw new ConfigException("max-request-size", maxRequestSize, ">= 1KB");
         if (requestReadTimeout.toMillis() < 1) throw new ConfigException("request-read-timeout", requestReadTimeout, ">= 1ms");
+        if (maxConnections < 0) throw new ConfigException("max-connections", maxConnections, ">= 0 (0 = no cap)");
     }
 
     /** True when {@code next} changes what only a restart applies: everything but the access log and CORS, which reload live. */
     public boolean needsRestartFor(ServerConfig next) {
         return !equals(new ServerConfig(next.host, next.port, next.maxRequestSize, next.shutdownGrace, next.idleTimeout,
-                next.ioThreads, next.managementPort, next.transport, accessLog, cors, next.tls, next.requestReadTimeout));
+                next.ioThreads, next.managementPort, next.transport, accessLog, cors, next.tls, next.requestReadTimeout,
+                next.maxConnections));
+    }
+
+    /** This config listening on {@code host} and {@code port} instead (the command line's {@code --host} and {@code --port}). */
+    public ServerConfig bindingTo(@Nullable String host, int port) {
+        return new ServerConfig(host, port, maxRequestSize, shutdownGrace, idleTimeout, ioThreads, managementPort, transport,
+                accessLog, cors, tls, requestReadTimeout, maxConnections);
     }
 
     /** The address to bind: the configured host, else loopback. */

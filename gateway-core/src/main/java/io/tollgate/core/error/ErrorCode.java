@@ -25,6 +25,8 @@ public enum ErrorCode {
     UPSTREAM_ERROR(502, "upstream_error", "server_error"),
     NO_HEALTHY_UPSTREAM(503, "no_healthy_upstream", "server_error"),
     SHUTTING_DOWN(503, "shutting_down", "server_error"),
+    /** A client connection over {@code server.max-connections}. */
+    TOO_MANY_CONNECTIONS(503, "too_many_connections", "server_error"),
     /** Shared limit/budget state (Redis) unreachable and {@code state.on-redis-error: closed}. */
     STATE_UNAVAILABLE(503, "state_unavailable", "server_error"),
     UPSTREAM_TIMEOUT(504, "upstream_timeout", "timeout_error");

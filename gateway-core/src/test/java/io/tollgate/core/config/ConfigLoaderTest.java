@@ -110,6 +110,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void maxConnectionsIsACountAndNoCapByDefault() {
+        assertThat(parse("server: { port: 9000 }\n").config().server().maxConnections()).isZero();
+        assertThat(parse("server: { max-connections: 4096 }\n").config().server().maxConnections()).isEqualTo(4096);
+        assertThat(parse("server: { max-connections: -1 }\n").problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("server.max-connections");
+            assertThat(p.message()).contains(">= 0 (0 = no cap)");
+        });
+    }
+
+    @Test
     void theTransportIsOneOfNettysAndDefaultsToAuto() {
         assertThat(parse("server: { port: 9000 }\n").config().server().transport()).isEqualTo(ServerConfig.Transport.AUTO);
         assertThat(parse("server: { transport: io-uring }\n").config().server().transport()).isEqualTo(ServerConfig.Transport.IO_URING);

@@ -88,8 +88,11 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     private boolean busy;
     /** A refusal was read: it is answered in turn, then the connection closes; nothing after it is served. */
     private boolean closing;
+    /** The answer to this connection's requests but health checks when it is over {@code server.max-connections}, else null. */
+    private final @Nullable GatewayError overCap;
 
-    GatewayHandler(GatewayRuntime runtime, ServerState state, Listener listener, RequestReadTimer readTimer) {
+    GatewayHandler(GatewayRuntime runtime, ServerState state, Listener listener, RequestReadTimer readTimer, @Nullable GatewayError overCap) {
+        this.overCap = overCap;
         this.runtime = runtime;
         this.state = state;
         this.listener = listener;
@@ -109,6 +112,9 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof FullHttpRequest http) {
             try {
                 request = read(http);
+                if (overCap != null && request.refusal() == null && !isOps(request.path())) {
+                    request = Request.refused(http, overCap);
+                }
             } finally {
                 http.release();
             }
