@@ -82,21 +82,21 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     private final ServerState state;
     private final Listener listener;
     private final RequestReadTimer readTimer;
+    /** The answer to this connection's requests but health checks when it is over {@code server.max-connections}, else null. */
+    private final @Nullable GatewayError overCap;
     private final ArrayDeque<Request> pending = new ArrayDeque<>(2);
     private @Nullable DefaultExchange inFlight;
     private @Nullable ClientResponseSink inFlightSink;
     private boolean busy;
     /** A refusal was read: it is answered in turn, then the connection closes; nothing after it is served. */
     private boolean closing;
-    /** The answer to this connection's requests but health checks when it is over {@code server.max-connections}, else null. */
-    private final @Nullable GatewayError overCap;
 
     GatewayHandler(GatewayRuntime runtime, ServerState state, Listener listener, RequestReadTimer readTimer, @Nullable GatewayError overCap) {
-        this.overCap = overCap;
         this.runtime = runtime;
         this.state = state;
         this.listener = listener;
         this.readTimer = readTimer;
+        this.overCap = overCap;
     }
 
     @Override
