@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.core.model.Json;
 import io.tollgate.server.testing.GatewayExtension;
+import io.tollgate.server.testing.MetricsScrape;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
@@ -13,8 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -230,9 +229,8 @@ class BadInputIT {
     }
 
     private static double refusedCount(int status) throws Exception {
-        Matcher m = Pattern.compile("(?m)^gateway_requests_total\\{model=\"none\",provider=\"none\",status=\"" + status + "\"} (\\S+)$")
-                .matcher(gateway.get("/metrics", null).body());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return MetricsScrape.value(gateway.get("/metrics", null).body(),
+                "gateway_requests_total{model=\"none\",provider=\"none\",status=\"" + status + "\"}");
     }
 
     @Test

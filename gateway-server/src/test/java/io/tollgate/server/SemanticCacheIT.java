@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.core.model.Json;
 import io.tollgate.server.testing.GatewayExtension;
+import io.tollgate.server.testing.MetricsScrape;
 import io.tollgate.server.testing.MiniLmUpstream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -236,8 +237,8 @@ class SemanticCacheIT {
 
         String metrics = gateway.get("/metrics", null).body();
         assertThat(metrics).contains("gateway_cache_semantic_errors_total{reason=\"error\"}", "gateway_cache_semantic_errors_total{reason=\"timeout\"}");
-        assertThat(counter(metrics, "gateway_cache_semantic_errors_total{reason=\"error\"}")).isGreaterThanOrEqualTo(1);
-        assertThat(counter(metrics, "gateway_cache_semantic_errors_total{reason=\"timeout\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(MetricsScrape.value(metrics, "gateway_cache_semantic_errors_total{reason=\"error\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(MetricsScrape.value(metrics, "gateway_cache_semantic_errors_total{reason=\"timeout\"}")).isGreaterThanOrEqualTo(1);
     }
 
     /**
@@ -273,15 +274,6 @@ class SemanticCacheIT {
                 .append(reworded).append(" / ").append(cancel).append('\n');
         assertThat(cosine(cancel, reworded)).isLessThan(0.75);
         System.out.println(seen);
-    }
-
-    static double counter(String metrics, String series) {
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
-        }
-        return -1;
     }
 
     record Row(String keyId, String alias, String cache, double costUsd, double costSavedUsd) {}
