@@ -16,7 +16,9 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reloads the config on file change (the config file's folder and the prompts folder are watched;
- * editors that save by rename and Kubernetes' symlink swaps are handled), on SIGHUP, and on demand
+ * editors that save by rename and Kubernetes' symlink swaps are handled; a reload that names another
+ * prompts folder moves the watch there), on SIGHUP, and on demand
  * ({@code POST /admin/reload}). A new file is checked first, exactly as {@code validate} checks it
  * ({@link ConfigCheck}); only a valid one reaches {@code apply}, so a broken edit (a prompt file's included)
  * leaves the old config serving. Reloads are serialized.
@@ -52,6 +55,7 @@ public final class ConfigReloader implements AutoCloseable {
     private volatile WatchService watcher;
     private volatile Thread thread;
     private volatile List<Path> promptDirs = List.of();
+    private final Map<Path, WatchKey> promptKeys = new HashMap<>();   // guarded by this
     /** {@link #inputs()} as the last reload (or {@link #start}) saw them. */
     private volatile List<Object> lastInputs = List.of();
     private final AtomicLong looks = new AtomicLong();
@@ -81,6 +85,7 @@ public final class ConfigReloader implements AutoCloseable {
             return new ReloadResult(false, result.problems());
         }
         try {
+            watchPrompts(Path.of(result.config().prompts().dir()));
             apply.accept(result.config());
         } catch (RuntimeException e) {
             failures.increment();
@@ -91,20 +96,15 @@ public final class ConfigReloader implements AutoCloseable {
         return new ReloadResult(true, List.of());
     }
 
-    /** Starts watching the file (and {@code extraDirs}, e.g. the prompts folder) and listening for SIGHUP. */
-    public void start(Path... extraDirs) throws IOException {
+    /** Starts watching the file and the prompts folder the running config names, and listening for SIGHUP. */
+    public void start(@Nullable Path promptsDir) throws IOException {
         WatchService ws = FileSystems.getDefault().newWatchService();
         register(ws, file.getParent());
-        List<Path> dirs = new ArrayList<>();
-        for (Path dir : extraDirs) {
-            if (Files.isDirectory(dir)) {
-                dirs.add(dir.toAbsolutePath().normalize());
-                register(ws, dirs.get(dirs.size() - 1));
-            }
-        }
-        promptDirs = List.copyOf(dirs);
-        lastInputs = inputs();
         watcher = ws;
+        if (promptsDir != null) {
+            watchPrompts(promptsDir);
+        }
+        lastInputs = inputs();
         Thread t = Thread.ofPlatform().daemon().name("tollgate-config-watch").start(this::watch);
         thread = t;
         SignalHandlers.onHangup(() -> {
@@ -113,8 +113,39 @@ public final class ConfigReloader implements AutoCloseable {
         });
     }
 
-    private static void register(WatchService ws, Path dir) throws IOException {
-        dir.register(ws, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+    private static WatchKey register(WatchService ws, Path dir) throws IOException {
+        return dir.register(ws, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+    }
+
+    /**
+     * Watches {@code dir} as the prompts folder instead of the one watched so far, so a reload that names another
+     * {@code prompts.dir} (or one created since) is followed without a restart. {@link #lastInputs} keeps the old
+     * folder's files, so the first event from the new one reloads even if the edit it reports came mid-reload.
+     * A folder that does not exist is not watched: the next reload looks again.
+     */
+    private synchronized void watchPrompts(Path dir) {
+        WatchService ws = watcher;
+        Path normalized = dir.toAbsolutePath().normalize();
+        WatchKey current = promptKeys.get(normalized);
+        if (ws == null || (current != null && current.isValid())) {   // invalid: the folder was deleted since
+            return;
+        }
+        WatchKey key = null;
+        if (Files.isDirectory(normalized)) {
+            try {
+                key = register(ws, normalized);
+            } catch (IOException | ClosedWatchServiceException e) {
+                log.warn("cannot watch the prompts folder {}: its changes reload only on SIGHUP or POST /admin/reload ({})",
+                        normalized, e.toString());
+            }
+        }
+        // one key per folder and service: the config's own folder (prompts beside it) keeps its key
+        promptKeys.forEach((old, oldKey) -> { if (!old.equals(file.getParent())) oldKey.cancel(); });
+        promptKeys.clear();
+        if (key != null) {
+            promptKeys.put(normalized, key);
+        }
+        promptDirs = List.copyOf(promptKeys.keySet());
     }
 
     private void watch() {

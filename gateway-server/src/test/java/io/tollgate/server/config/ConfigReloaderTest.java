@@ -27,15 +27,31 @@ class ConfigReloaderTest {
             models: { chat: { targets: [ { provider: mock, model: %s } ] } }
             """;
 
+    static final String GREETER = """
+            id: greeter
+            labels: { production: 1 }
+            versions:
+              1: { model: chat, messages: [ { role: system, content: "Hello." } ] }
+            """;
+
     @TempDir
     Path dir;
 
     final List<GatewayConfig> applied = new CopyOnWriteArrayList<>();
     ConfigReloader reloader;
 
+    /** The config serving model {@code model}, with its prompts in {@code prompts}. */
+    String config(String model, String prompts) {
+        return CONFIG.formatted(model) + "prompts: { dir: \"" + dir.resolve(prompts) + "\" }\n";
+    }
+
+    String config(String model) {
+        return config(model, "prompts");
+    }
+
     Path start() throws Exception {
         Path config = dir.resolve("gateway.yaml");
-        Files.writeString(config, CONFIG.formatted("one"));
+        Files.writeString(config, config("one"));
         Files.createDirectories(dir.resolve("prompts"));
         reloader = new ConfigReloader(config, applied::add, new SimpleMeterRegistry());
         reloader.start(dir.resolve("prompts"));
@@ -64,7 +80,7 @@ class ConfigReloaderTest {
     @Test
     void aChangedConfigIsReloadedOnce() throws Exception {
         Path config = start();
-        Files.writeString(config, CONFIG.formatted("two"));
+        Files.writeString(config, config("two"));
         awaitApplied(1);
         assertThat(model(applied.get(0))).isEqualTo("two");
         // several debounce periods: the reload's own reads and logs start nothing new
@@ -81,11 +97,11 @@ class ConfigReloaderTest {
         }
         // a log or ledger beside the config is not even read back: no look through twice the debounce a look waits
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> reloader.looks() == 0);
-        Files.writeString(config, CONFIG.formatted("one"));   // an editor saving unchanged content
+        Files.writeString(config, config("one"));   // an editor saving unchanged content
         assertNothingAppliedForASecond();
         assertThat(reloader.looks()).isEqualTo(1);
         // and the watcher still works afterwards
-        Files.writeString(config, CONFIG.formatted("three"));
+        Files.writeString(config, config("three"));
         awaitApplied(1);
         assertThat(model(applied.get(0))).isEqualTo("three");
     }
@@ -99,7 +115,7 @@ class ConfigReloaderTest {
         Files.createSymbolicLink(dir.resolve("..data"), dir.relativize(first));
         Path config = Files.createSymbolicLink(dir.resolve("gateway.yaml"), Path.of("..data", "gateway.yaml"));
         reloader = new ConfigReloader(config, applied::add, new SimpleMeterRegistry());
-        reloader.start();
+        reloader.start(null);
 
         Path second = Files.createDirectories(dir.resolve("..2026_01_15_12_05_00.2"));
         Files.writeString(second.resolve("gateway.yaml"), CONFIG.formatted("two"));
@@ -118,7 +134,7 @@ class ConfigReloaderTest {
         assertThat(result.problems()).extracting(ConfigProblem::toString)
                 .containsExactly("cache.backend (line 5): redis needs state.redis (a redis:// URL)");
 
-        Files.writeString(config, CONFIG.formatted("three") + "prompts: { dir: \"" + dir.resolve("prompts") + "\" }\n");
+        Files.writeString(config, config("three"));
         Files.writeString(dir.resolve("prompts/greeter.yaml"), "id: greeter\nversions: {}\n");
         result = reloader.reloadNow();
         assertThat(result.success()).isFalse();
@@ -132,12 +148,21 @@ class ConfigReloaderTest {
         start();
         Files.writeString(dir.resolve("prompts/notes.txt"), "not a prompt");
         assertNothingAppliedForASecond();
-        Files.writeString(dir.resolve("prompts/greeter.yaml"), """
-                id: greeter
-                labels: { production: 1 }
-                versions:
-                  1: { model: chat, messages: [ { role: system, content: "Hello." } ] }
-                """);
+        Files.writeString(dir.resolve("prompts/greeter.yaml"), GREETER);
         awaitApplied(1);
+    }
+
+    @Test
+    void aReloadThatNamesAnotherPromptsFolderMovesTheWatchThere() throws Exception {
+        Path config = start();
+        Files.createDirectories(dir.resolve("prompts-v2"));
+        Files.writeString(config, config("two", "prompts-v2"));
+        awaitApplied(1);
+
+        Files.writeString(dir.resolve("prompts-v2/greeter.yaml"), GREETER);   // watched without a restart
+        awaitApplied(2);
+        assertThat(model(applied.get(1))).isEqualTo("two");
+        Files.writeString(dir.resolve("prompts/greeter.yaml"), GREETER);      // the old folder is no longer read
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> applied.size() == 2);
     }
 }
