@@ -54,8 +54,9 @@ public final class ConfigReloader implements AutoCloseable {
     private final Counter failures;
     private volatile WatchService watcher;
     private volatile Thread thread;
-    private volatile List<Path> promptDirs = List.of();
     private final Map<Path, WatchKey> promptKeys = new HashMap<>();   // guarded by this
+    /** {@code promptKeys}' folders, a snapshot the watch thread reads without the lock. */
+    private volatile List<Path> promptDirs = List.of();
     /** {@link #inputs()} as the last reload (or {@link #start}) saw them. */
     private volatile List<Object> lastInputs = List.of();
     private final AtomicLong looks = new AtomicLong();
