@@ -14,15 +14,20 @@ final class HttpUrl {
      * message does not repeat the value: webhook URLs (Slack's, Teams') carry their token in the path.
      */
     static void check(String field, String value, String example) {
+        if (!isHttp(value)) {
+            throw new ConfigException(field, "not an absolute URL with an http or https scheme and a host (expected: an http or https URL such as "
+                    + example + ")");
+        }
+    }
+
+    /** True when {@code value} is an absolute http or https URL with a host. */
+    static boolean isHttp(String value) {
         URI uri;
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            uri = null;
+            return false;
         }
-        if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-            throw new ConfigException(field, "not an absolute URL with an http or https scheme and a host (expected: an http or https URL such as "
-                    + example + ")");
-        }
+        return uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
     }
 }

@@ -3,6 +3,7 @@ package io.tollgate.providers.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.core.config.BaseUrl;
 import io.tollgate.core.error.ErrorCode;
 import io.tollgate.core.error.FailureClass;
 import io.tollgate.core.error.GatewayError;
@@ -45,8 +46,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     public AnthropicAdapter(String name, @Nullable String baseUrl, String apiKey, @Nullable String version,
                             Map<String, String> extraHeaders, Clock clock) {
         this.name = Objects.requireNonNull(name, "name");
-        String base = baseUrl == null || baseUrl.isBlank() ? DEFAULT_BASE_URL : baseUrl.strip();
-        base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        String base = BaseUrl.orDefault(baseUrl, DEFAULT_BASE_URL);
         // accept both "https://api.anthropic.com" and ".../v1" as the base
         this.messagesUri = URI.create(base.endsWith("/v1") ? base + "/messages" : base + "/v1/messages");
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");

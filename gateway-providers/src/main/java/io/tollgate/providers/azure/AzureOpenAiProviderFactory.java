@@ -1,5 +1,6 @@
 package io.tollgate.providers.azure;
 
+import io.tollgate.core.config.BaseUrl;
 import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
@@ -42,7 +43,7 @@ public final class AzureOpenAiProviderFactory implements ProviderFactory {
         if (Boolean.TRUE.equals(config.enabled()) && !hasBase) {
             throw new ConfigException("base-url", "is required for azure-openai (e.g. https://my-resource.openai.azure.com)");
         }
-        String baseUrl = OpenAiProviderFactory.baseUrl(config.baseUrl(), UNCONFIGURED);
+        String baseUrl = BaseUrl.orDefault(config.baseUrl(), UNCONFIGURED, "https://my-resource.openai.azure.com");
         String apiVersion = config.apiVersion() == null || config.apiVersion().isBlank() ? DEFAULT_API_VERSION : config.apiVersion().strip();
         boolean enabled = config.enabled() != null ? config.enabled() : hasBase && hasCredential;
         return new OpenAiAdapter(name, new AzureOpenAiEndpoint(baseUrl, apiVersion, config.apiKey().value()), config.headers(),

@@ -1,6 +1,7 @@
 package io.tollgate.providers.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.core.config.BaseUrl;
 import io.tollgate.core.error.ErrorCode;
 import io.tollgate.core.error.FailureClass;
 import io.tollgate.core.error.GatewayError;
@@ -43,9 +44,7 @@ public final class BedrockAdapter implements ProviderAdapter {
                           String sessionToken, Map<String, String> extraHeaders, Clock clock) {
         this.name = Objects.requireNonNull(name, "name");
         String r = region == null || region.isBlank() ? DEFAULT_REGION : region.strip();
-        String b = baseUrl == null || baseUrl.isBlank() ? "https://bedrock-runtime." + r + ".amazonaws.com" : baseUrl.strip();
-        this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
-        URI.create(this.base);
+        this.base = BaseUrl.orDefault(baseUrl, "https://bedrock-runtime." + r + ".amazonaws.com");
         this.signer = accessKeyId.isBlank() || secretAccessKey.isBlank() ? null
                 : new BedrockSigner(accessKeyId, secretAccessKey, sessionToken, r, clock);
         this.extraHeaders = Map.copyOf(extraHeaders);

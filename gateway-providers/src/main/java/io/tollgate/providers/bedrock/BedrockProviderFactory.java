@@ -27,20 +27,12 @@ public final class BedrockProviderFactory implements ProviderFactory {
     @Override
     public ProviderAdapter create(String name, ProviderConfig config, FilterServices services) {
         boolean off = Boolean.FALSE.equals(config.enabled());
-        String base = config.baseUrl();
-        if (base != null && !base.isBlank() && !(base.startsWith("https://") || base.startsWith("http://"))) {
-            throw new ConfigException("base-url", base, "an http(s) URL such as https://bedrock-runtime.us-east-1.amazonaws.com");
-        }
         String region = config.region();
         if (region != null && !region.isBlank() && !region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
             throw new ConfigException("region", region, "an AWS region such as us-east-1");
         }
-        try {
-            return new BedrockAdapter(name, base, region,
-                    off ? "" : config.accessKeyId().value(), off ? "" : config.secretAccessKey().value(),
-                    config.sessionToken().value(), config.headers(), services.clock());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("base-url", base, "a valid http(s) URL");
-        }
+        return new BedrockAdapter(name, config.baseUrl(), region,
+                off ? "" : config.accessKeyId().value(), off ? "" : config.secretAccessKey().value(),
+                config.sessionToken().value(), config.headers(), services.clock());
     }
 }

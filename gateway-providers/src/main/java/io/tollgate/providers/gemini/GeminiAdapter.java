@@ -16,7 +16,6 @@ import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.StreamTranslator;
 import io.tollgate.core.upstream.UpstreamRequest;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -47,14 +46,6 @@ public final class GeminiAdapter implements ProviderAdapter {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.extraHeaders = Map.copyOf(extraHeaders);
         this.clock = clock;
-    }
-
-    /** {@code baseUrl} without a trailing slash, or {@code fallback}; a malformed URL fails here, at config time. */
-    static String trimmed(@Nullable String baseUrl, String fallback) {
-        String b = baseUrl == null || baseUrl.isBlank() ? fallback : baseUrl.strip();
-        b = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
-        URI.create(b);
-        return b;
     }
 
     @Override

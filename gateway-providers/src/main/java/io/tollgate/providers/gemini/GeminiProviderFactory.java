@@ -1,6 +1,5 @@
 package io.tollgate.providers.gemini;
 
-import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.provider.ProviderAdapter;
@@ -24,14 +23,6 @@ public final class GeminiProviderFactory implements ProviderFactory {
     @Override
     public ProviderAdapter create(String name, ProviderConfig config, FilterServices services) {
         String key = Boolean.FALSE.equals(config.enabled()) ? "" : config.apiKey().value();
-        String base = config.baseUrl();
-        if (base != null && !base.isBlank() && !(base.startsWith("https://") || base.startsWith("http://"))) {
-            throw new ConfigException("base-url", base, "an http(s) URL such as " + GeminiAdapter.DEFAULT_BASE_URL);
-        }
-        try {
-            return new GeminiAdapter(name, base, key, config.headers(), services.clock());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("base-url", base, "a valid http(s) URL");
-        }
+        return new GeminiAdapter(name, config.baseUrl(), key, config.headers(), services.clock());
     }
 }

@@ -1,5 +1,6 @@
 package io.tollgate.providers.gemini;
 
+import io.tollgate.core.config.BaseUrl;
 import io.tollgate.core.model.MutableHeaders;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,7 +17,7 @@ final class GoogleAiEndpoint implements GeminiEndpoint {
     private final String apiKey;
 
     GoogleAiEndpoint(@Nullable String baseUrl, String apiKey) {
-        this.base = GeminiAdapter.trimmed(baseUrl, DEFAULT_BASE_URL);
+        this.base = BaseUrl.orDefault(baseUrl, DEFAULT_BASE_URL);
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
     }
 

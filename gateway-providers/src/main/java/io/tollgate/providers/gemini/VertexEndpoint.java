@@ -1,5 +1,6 @@
 package io.tollgate.providers.gemini;
 
+import io.tollgate.core.config.BaseUrl;
 import io.tollgate.core.error.ErrorCode;
 import io.tollgate.core.error.FailureClass;
 import io.tollgate.core.error.GatewayError;
@@ -27,7 +28,7 @@ final class VertexEndpoint implements GeminiEndpoint {
     VertexEndpoint(@Nullable String baseUrl, String project, String location, VertexTokens.TokenSource tokens) {
         this.project = Objects.requireNonNull(project, "project");
         this.location = Objects.requireNonNull(location, "location");
-        this.base = GeminiAdapter.trimmed(baseUrl, defaultBaseUrl(location));
+        this.base = BaseUrl.orDefault(baseUrl, defaultBaseUrl(location));
         this.tokens = tokens;
     }
 

@@ -58,16 +58,8 @@ public final class VertexProviderFactory implements ProviderFactory {
         if (!location.matches("[a-z0-9-]+")) {
             throw new ConfigException("region", location, "a Vertex AI location such as us-central1, europe-west4 or global");
         }
-        String base = config.baseUrl();
-        if (base != null && !base.isBlank() && !(base.startsWith("https://") || base.startsWith("http://"))) {
-            throw new ConfigException("base-url", base, "an http(s) URL such as " + VertexEndpoint.defaultBaseUrl(location));
-        }
-        VertexTokens.TokenSource tokens = tokens(config, refresher);
-        try {
-            return new GeminiAdapter(name, new VertexEndpoint(base, project.strip(), location, tokens), config.headers(), services.clock());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("base-url", base, "a valid http(s) URL");
-        }
+        VertexEndpoint endpoint = new VertexEndpoint(config.baseUrl(), project.strip(), location, tokens(config, refresher));
+        return new GeminiAdapter(name, endpoint, config.headers(), services.clock());
     }
 
     private static VertexTokens.TokenSource tokens(ProviderConfig config, Function<Path, VertexTokens.TokenSource> refresher) {

@@ -16,13 +16,12 @@ public interface OpenAiEndpoint {
     /** Adds credentials to {@code headers} (which already hold the configured extra headers). */
     void authenticate(MutableHeaders headers);
 
-    /** {@code <base-url>/<path>} with {@code Authorization: Bearer <key>} when a key is set. */
+    /** {@code <base-url>/<path>} ({@code baseUrl} as {@link io.tollgate.core.config.BaseUrl} returns it: no trailing slash) with {@code Authorization: Bearer <key>} when a key is set. */
     static OpenAiEndpoint bearer(String baseUrl, String apiKey) {
-        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        URI chat = URI.create(base + "/chat/completions");
-        URI completions = URI.create(base + "/completions");
-        URI embeddings = URI.create(base + "/embeddings");
-        URI responses = URI.create(base + "/responses");
+        URI chat = URI.create(baseUrl + "/chat/completions");
+        URI completions = URI.create(baseUrl + "/completions");
+        URI embeddings = URI.create(baseUrl + "/embeddings");
+        URI responses = URI.create(baseUrl + "/responses");
         String authorization = apiKey.isBlank() ? null : "Bearer " + apiKey;
         return new OpenAiEndpoint() {
             @Override

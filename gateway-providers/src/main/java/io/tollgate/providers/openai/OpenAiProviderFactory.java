@@ -1,12 +1,11 @@
 package io.tollgate.providers.openai;
 
+import io.tollgate.core.config.BaseUrl;
 import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
 import io.tollgate.core.provider.ProviderAdapter;
 import io.tollgate.core.provider.ProviderFactory;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Set;
 
@@ -36,28 +35,11 @@ public final class OpenAiProviderFactory implements ProviderFactory {
         if (preset == null) {
             throw new ConfigException("type", config.type(), "one of " + types());
         }
-        String baseUrl = baseUrl(config.baseUrl(), preset.defaultBaseUrl());
+        String baseUrl = BaseUrl.orDefault(config.baseUrl(), preset.defaultBaseUrl());
         String key = config.apiKey().value();
         boolean enabled = config.enabled() != null
                 ? config.enabled()
                 : !preset.needsKey() || !key.isBlank() || !baseUrl.equals(preset.defaultBaseUrl());
         return new OpenAiAdapter(name, OpenAiEndpoint.bearer(baseUrl, key), config.headers(), preset.quirks(), preset.apis(), enabled);
-    }
-
-    /** {@code configured}, checked to be an absolute http(s) URL, or {@code fallback} when blank. */
-    public static String baseUrl(String configured, String fallback) {
-        if (configured == null || configured.isBlank()) {
-            return fallback;
-        }
-        String url = configured.strip();
-        try {
-            URI uri = new URI(url);
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-                throw new ConfigException("base-url", url, "an absolute http or https URL");
-            }
-        } catch (URISyntaxException e) {
-            throw new ConfigException("base-url", url, "an absolute http or https URL");
-        }
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }
