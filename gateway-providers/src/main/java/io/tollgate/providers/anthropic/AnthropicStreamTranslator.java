@@ -1,7 +1,6 @@
 package io.tollgate.providers.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.core.error.ErrorCode;
 import io.tollgate.core.error.FailureClass;
@@ -12,6 +11,7 @@ import io.tollgate.core.model.TokenUsage;
 import io.tollgate.core.provider.ChunkSink;
 import io.tollgate.core.provider.SseDecoder;
 import io.tollgate.core.provider.StreamTranslator;
+import io.tollgate.providers.openai.ChatChunks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -30,9 +30,7 @@ final class AnthropicStreamTranslator implements StreamTranslator {
     private final SseDecoder sse = new SseDecoder();
     private final boolean passNative;
     private final boolean clientWantsUsage;
-    private final long created;
-    private String id = "";
-    private String model = "";
+    private final ChatChunks chunks;
     private JsonNode startUsage = Json.object();
     private TokenUsage usage = TokenUsage.ZERO;
     /** Anthropic content-block index -> OpenAI tool_calls index, for tool_use blocks. */
@@ -43,7 +41,7 @@ final class AnthropicStreamTranslator implements StreamTranslator {
     AnthropicStreamTranslator(boolean passNative, boolean clientWantsUsage, long createdEpochSeconds) {
         this.passNative = passNative;
         this.clientWantsUsage = clientWantsUsage;
-        this.created = createdEpochSeconds;
+        this.chunks = new ChatChunks("", createdEpochSeconds, "");
     }
 
     @Override
@@ -94,39 +92,31 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         switch (type) {
             case "message_start" -> {
                 JsonNode message = json.path("message");
-                id = message.path("id").asText("");
-                model = message.path("model").asText("");
+                chunks.id(message.path("id").asText(""));
+                chunks.model(message.path("model").asText(""));
                 startUsage = message.path("usage");
                 usage = AnthropicUsage.of(startUsage);
-                ObjectNode delta = Json.object().put("role", "assistant").put("content", "");
-                out.chunk(StreamChunk.of(chunk(delta, null)));
+                out.chunk(chunks.role(0));
             }
             case "content_block_start" -> {
                 JsonNode block = json.path("content_block");
                 if ("tool_use".equals(block.path("type").asText())) {
                     int toolIndex = toolIndexByBlock.size();
                     toolIndexByBlock.put(json.path("index").asInt(), toolIndex);
-                    ObjectNode call = Json.object();
-                    call.put("index", toolIndex);
-                    call.put("id", block.path("id").asText());
-                    call.put("type", "function");
-                    call.putObject("function").put("name", block.path("name").asText()).put("arguments", "");
-                    out.chunk(StreamChunk.of(chunk(toolCalls(call), null)));
+                    out.chunk(chunks.toolCallStart(toolIndex, block.path("id").asText(), block.path("name").asText()));
                 } else if ("text".equals(block.path("type").asText()) && !block.path("text").asText("").isEmpty()) {
-                    out.chunk(StreamChunk.of(chunk(Json.object().put("content", block.get("text").asText()), null)));
+                    out.chunk(chunks.text(0, block.get("text").asText()));
                 }
             }
             case "content_block_delta" -> {
                 JsonNode delta = json.path("delta");
                 switch (delta.path("type").asText()) {
-                    case "text_delta" -> out.chunk(StreamChunk.of(chunk(Json.object().put("content", delta.path("text").asText()), null)));
+                    case "text_delta" -> out.chunk(chunks.text(0, delta.path("text").asText()));
                     case "input_json_delta" -> {
                         String fragment = delta.path("partial_json").asText("");
                         Integer toolIndex = toolIndexByBlock.get(json.path("index").asInt());
                         if (toolIndex != null && !fragment.isEmpty()) {
-                            ObjectNode call = Json.object().put("index", toolIndex);
-                            call.putObject("function").put("arguments", fragment);
-                            out.chunk(StreamChunk.of(chunk(toolCalls(call), null)));
+                            out.chunk(chunks.toolCallArguments(toolIndex, fragment));
                         }
                     }
                     default -> { }   // thinking_delta, signature_delta, citations: no OpenAI chat equivalent
@@ -135,15 +125,11 @@ final class AnthropicStreamTranslator implements StreamTranslator {
             case "message_delta" -> {
                 mergeUsage(json.path("usage"));
                 String stop = json.path("delta").path("stop_reason").asText("end_turn");
-                out.chunk(StreamChunk.of(chunk(Json.object(), AnthropicUsage.finishReason(stop))));
+                out.chunk(chunks.finish(0, AnthropicUsage.finishReason(stop)));
             }
             case "message_stop" -> {
                 finished = true;
-                ObjectNode usageChunk = base();
-                usageChunk.putArray("choices");
-                usageChunk.set("usage", AnthropicUsage.toOpenAi(usage));
-                StreamChunk c = StreamChunk.of(usageChunk).withUsage(usage);
-                out.chunk(clientWantsUsage ? c : c.asUsageOnly());
+                out.chunk(chunks.usage(AnthropicUsage.toOpenAi(usage), usage, clientWantsUsage));
             }
             default -> { }   // content_block_stop and future event types carry nothing to translate
         }
@@ -175,31 +161,5 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         }
         startUsage = merged;
         usage = AnthropicUsage.of(merged);
-    }
-
-    private static ObjectNode toolCalls(ObjectNode call) {
-        ObjectNode delta = Json.object();
-        delta.putArray("tool_calls").add(call);
-        return delta;
-    }
-
-    private ObjectNode base() {
-        ObjectNode c = Json.object();
-        c.put("id", id);
-        c.put("object", "chat.completion.chunk");
-        c.put("created", created);
-        c.put("model", model);
-        return c;
-    }
-
-    private ObjectNode chunk(ObjectNode delta, String finishReason) {
-        ObjectNode c = base();
-        ArrayNode choices = c.putArray("choices");
-        ObjectNode choice = choices.addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        if (finishReason == null) choice.putNull("finish_reason");
-        else choice.put("finish_reason", finishReason);
-        return c;
     }
 }

@@ -1,15 +1,14 @@
 package io.tollgate.providers.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.core.error.ErrorCode;
 import io.tollgate.core.error.FailureClass;
 import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.model.Json;
-import io.tollgate.core.model.StreamChunk;
 import io.tollgate.core.model.TokenUsage;
 import io.tollgate.core.provider.ChunkSink;
 import io.tollgate.core.provider.StreamTranslator;
+import io.tollgate.providers.openai.ChatChunks;
 import io.tollgate.providers.openai.OpenAiUsage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,9 +26,7 @@ final class BedrockStreamTranslator implements StreamTranslator {
 
     private final EventStreamDecoder decoder = new EventStreamDecoder();
     private final boolean clientWantsUsage;
-    private final long created;
-    private final String model;
-    private final String id;
+    private final ChatChunks chunks;
     private TokenUsage usage = TokenUsage.ZERO;
     private boolean started;
     private boolean stopped;
@@ -39,9 +36,8 @@ final class BedrockStreamTranslator implements StreamTranslator {
 
     BedrockStreamTranslator(boolean clientWantsUsage, long createdEpochSeconds, String model) {
         this.clientWantsUsage = clientWantsUsage;
-        this.created = createdEpochSeconds;
-        this.model = model;
-        this.id = "chatcmpl-bedrock-" + createdEpochSeconds;   // ConverseStream carries no message id
+        // ConverseStream carries no message id
+        this.chunks = new ChatChunks("chatcmpl-bedrock-" + createdEpochSeconds, createdEpochSeconds, model);
     }
 
     @Override
@@ -63,11 +59,7 @@ final class BedrockStreamTranslator implements StreamTranslator {
                     "Bedrock's stream ended before messageStop: the answer is incomplete.", FailureClass.SERVER_ERROR, null));
             return;
         }
-        ObjectNode usageChunk = base();
-        usageChunk.putArray("choices");
-        usageChunk.set("usage", OpenAiUsage.toChatUsage(usage));
-        StreamChunk c = StreamChunk.of(usageChunk).withUsage(usage);
-        out.chunk(clientWantsUsage ? c : c.asUsageOnly());
+        out.chunk(chunks.usage(OpenAiUsage.toChatUsage(usage), usage, clientWantsUsage));
     }
 
     private void onMessage(EventStreamDecoder.Message m, ChunkSink out) {
@@ -94,7 +86,7 @@ final class BedrockStreamTranslator implements StreamTranslator {
             case "messageStart" -> {
                 if (!started) {
                     started = true;
-                    out.chunk(StreamChunk.of(chunk(Json.object().put("role", "assistant").put("content", ""), null)));
+                    out.chunk(chunks.role(0));
                 }
             }
             case "contentBlockStart" -> {
@@ -102,32 +94,25 @@ final class BedrockStreamTranslator implements StreamTranslator {
                 if (use.isObject()) {
                     int toolIndex = toolIndexByBlock.size();
                     toolIndexByBlock.put(json.path("contentBlockIndex").asInt(), toolIndex);
-                    ObjectNode call = Json.object();
-                    call.put("index", toolIndex);
-                    call.put("id", use.path("toolUseId").asText());
-                    call.put("type", "function");
-                    call.putObject("function").put("name", use.path("name").asText()).put("arguments", "");
-                    out.chunk(StreamChunk.of(chunk(toolCalls(call), null)));
+                    out.chunk(chunks.toolCallStart(toolIndex, use.path("toolUseId").asText(), use.path("name").asText()));
                 }
             }
             case "contentBlockDelta" -> {
                 JsonNode delta = json.path("delta");
                 if (delta.path("text").isTextual()) {
-                    out.chunk(StreamChunk.of(chunk(Json.object().put("content", delta.get("text").asText()), null)));
+                    out.chunk(chunks.text(0, delta.get("text").asText()));
                 } else if (delta.path("toolUse").isObject()) {
                     Integer toolIndex = toolIndexByBlock.get(json.path("contentBlockIndex").asInt());
                     String fragment = delta.get("toolUse").path("input").asText("");
                     if (toolIndex != null && !fragment.isEmpty()) {
-                        ObjectNode call = Json.object().put("index", toolIndex);
-                        call.putObject("function").put("arguments", fragment);
-                        out.chunk(StreamChunk.of(chunk(toolCalls(call), null)));
+                        out.chunk(chunks.toolCallArguments(toolIndex, fragment));
                     }
                 }
                 // reasoningContent deltas: no chat-completion equivalent
             }
             case "messageStop" -> {
                 stopped = true;
-                out.chunk(StreamChunk.of(chunk(Json.object(), BedrockResponses.finishReason(json.path("stopReason").asText("end_turn")))));
+                out.chunk(chunks.finish(0, BedrockResponses.finishReason(json.path("stopReason").asText("end_turn"))));
             }
             case "metadata" -> usage = BedrockResponses.usage(json.path("usage"));
             default -> { }   // contentBlockStop and future event types carry nothing to translate
@@ -147,30 +132,5 @@ final class BedrockStreamTranslator implements StreamTranslator {
     private void fail(ChunkSink out, GatewayError error) {
         failed = true;
         out.error(error);
-    }
-
-    private static ObjectNode toolCalls(ObjectNode call) {
-        ObjectNode delta = Json.object();
-        delta.putArray("tool_calls").add(call);
-        return delta;
-    }
-
-    private ObjectNode base() {
-        ObjectNode c = Json.object();
-        c.put("id", id);
-        c.put("object", "chat.completion.chunk");
-        c.put("created", created);
-        c.put("model", model);
-        return c;
-    }
-
-    private ObjectNode chunk(ObjectNode delta, String finishReason) {
-        ObjectNode c = base();
-        ObjectNode choice = c.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        if (finishReason == null) choice.putNull("finish_reason");
-        else choice.put("finish_reason", finishReason);
-        return c;
     }
 }

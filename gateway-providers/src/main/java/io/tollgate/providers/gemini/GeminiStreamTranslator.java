@@ -7,11 +7,11 @@ import io.tollgate.core.error.ErrorCode;
 import io.tollgate.core.error.FailureClass;
 import io.tollgate.core.error.GatewayError;
 import io.tollgate.core.model.Json;
-import io.tollgate.core.model.StreamChunk;
 import io.tollgate.core.model.TokenUsage;
 import io.tollgate.core.provider.ChunkSink;
 import io.tollgate.core.provider.SseDecoder;
 import io.tollgate.core.provider.StreamTranslator;
+import io.tollgate.providers.openai.ChatChunks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -33,10 +33,8 @@ final class GeminiStreamTranslator implements StreamTranslator {
 
     private final SseDecoder sse = new SseDecoder();
     private final boolean clientWantsUsage;
-    private final long created;
+    private final ChatChunks chunks;
     private final String fallbackModel;
-    private String id = "";
-    private String model;
     private TokenUsage usage = TokenUsage.ZERO;
     private boolean started;
     private boolean failed;
@@ -48,9 +46,8 @@ final class GeminiStreamTranslator implements StreamTranslator {
 
     GeminiStreamTranslator(boolean clientWantsUsage, long createdEpochSeconds, String fallbackModel) {
         this.clientWantsUsage = clientWantsUsage;
-        this.created = createdEpochSeconds;
         this.fallbackModel = fallbackModel;
-        this.model = fallbackModel;
+        this.chunks = new ChatChunks("", createdEpochSeconds, fallbackModel);
     }
 
     @Override
@@ -68,11 +65,7 @@ final class GeminiStreamTranslator implements StreamTranslator {
                     "Gemini's stream ended without a finishReason: the answer is incomplete.", FailureClass.SERVER_ERROR, null));
             return;
         }
-        ObjectNode usageChunk = base();
-        usageChunk.putArray("choices");
-        usageChunk.set("usage", GeminiResponses.toOpenAi(usage));
-        StreamChunk c = StreamChunk.of(usageChunk).withUsage(usage);
-        out.chunk(clientWantsUsage ? c : c.asUsageOnly());
+        out.chunk(chunks.usage(GeminiResponses.toOpenAi(usage), usage, clientWantsUsage));
     }
 
     private void onEvent(byte[] data, ChunkSink out) {
@@ -96,11 +89,11 @@ final class GeminiStreamTranslator implements StreamTranslator {
             return;
         }
         if (json.path("usageMetadata").isObject()) usage = GeminiResponses.usage(json.get("usageMetadata"));
-        if (json.path("responseId").isTextual()) id = "chatcmpl-" + json.get("responseId").asText();
-        if (json.path("modelVersion").isTextual()) model = json.get("modelVersion").asText(fallbackModel);
+        if (json.path("responseId").isTextual()) chunks.id("chatcmpl-" + json.get("responseId").asText());
+        if (json.path("modelVersion").isTextual()) chunks.model(json.get("modelVersion").asText(fallbackModel));
         if (!started) {
             started = true;
-            out.chunk(StreamChunk.of(chunk(0, Json.object().put("role", "assistant").put("content", ""), null)));
+            out.chunk(chunks.role(0));
         }
         int position = 0;
         for (JsonNode candidate : json.path("candidates")) {
@@ -109,7 +102,7 @@ final class GeminiStreamTranslator implements StreamTranslator {
             open.add(index);
             GeminiResponses.Content content = GeminiResponses.content(candidate, nextCallId);
             if (!content.text().isEmpty()) {
-                out.chunk(StreamChunk.of(chunk(index, Json.object().put("content", content.text()), null)));
+                out.chunk(chunks.text(index, content.text()));
             }
             if (!content.toolCalls().isEmpty()) {
                 ObjectNode delta = Json.object();
@@ -121,13 +114,13 @@ final class GeminiStreamTranslator implements StreamTranslator {
                     calls.add(withIndex);
                 }
                 toolCount.put(index, n);
-                out.chunk(StreamChunk.of(chunk(index, delta, null)));
+                out.chunk(chunks.delta(index, delta));
             }
             String reason = candidate.path("finishReason").asText("");
             if (!reason.isEmpty()) {
                 open.remove(index);
                 finishedCandidates.add(index);
-                out.chunk(StreamChunk.of(chunk(index, Json.object(), GeminiResponses.finishReason(reason, toolCount.getOrDefault(index, 0) > 0))));
+                out.chunk(chunks.finish(index, GeminiResponses.finishReason(reason, toolCount.getOrDefault(index, 0) > 0)));
             }
         }
     }
@@ -135,24 +128,5 @@ final class GeminiStreamTranslator implements StreamTranslator {
     private void fail(ChunkSink out, GatewayError error) {
         failed = true;
         out.error(error);
-    }
-
-    private ObjectNode base() {
-        ObjectNode c = Json.object();
-        c.put("id", id);
-        c.put("object", "chat.completion.chunk");
-        c.put("created", created);
-        c.put("model", model);
-        return c;
-    }
-
-    private ObjectNode chunk(int index, ObjectNode delta, String finishReason) {
-        ObjectNode c = base();
-        ObjectNode choice = c.putArray("choices").addObject();
-        choice.put("index", index);
-        choice.set("delta", delta);
-        if (finishReason == null) choice.putNull("finish_reason");
-        else choice.put("finish_reason", finishReason);
-        return c;
     }
 }
