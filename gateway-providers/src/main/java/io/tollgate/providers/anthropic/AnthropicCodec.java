@@ -12,6 +12,7 @@ import io.tollgate.core.model.Headers;
 import io.tollgate.core.model.Json;
 import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.NativeBody;
+import io.tollgate.providers.openai.ChatContent;
 import java.io.IOException;
 
 /**
@@ -32,18 +33,18 @@ public final class AnthropicCodec implements ClientCodec {
             throw new IllegalArgumentException("api: " + api + " (expected: MESSAGES; OpenAI APIs use OpenAiCodec)");
         }
         if (body.length == 0) {
-            throw AnthropicRequestTranslator.invalid("The request body is empty (expected: a JSON object).", null);
+            throw ChatContent.invalid("The request body is empty (expected: a JSON object).", null);
         }
         JsonNode node;
         try {
             node = Json.parse(body);
         } catch (JsonProcessingException e) {
-            throw AnthropicRequestTranslator.invalid("The request body is not valid JSON: " + Json.problem(e) + ".", null);
+            throw ChatContent.invalid("The request body is not valid JSON: " + Json.problem(e) + ".", null);
         } catch (IOException e) {
-            throw AnthropicRequestTranslator.invalid("The request body could not be read as JSON.", null);
+            throw ChatContent.invalid("The request body could not be read as JSON.", null);
         }
         if (!(node instanceof ObjectNode json)) {
-            throw AnthropicRequestTranslator.invalid("The request body must be a JSON object.", null);
+            throw ChatContent.invalid("The request body must be a JSON object.", null);
         }
         MessagesRequestDecoder.validate(json);
         ObjectNode canonical = MessagesRequestDecoder.toChat(json);

@@ -1,13 +1,15 @@
 package io.tollgate.providers.anthropic;
 
+import static io.tollgate.providers.openai.ChatContent.argumentsObject;
+import static io.tollgate.providers.openai.ChatContent.copyNumber;
+import static io.tollgate.providers.openai.ChatContent.invalid;
+import static io.tollgate.providers.openai.ChatContent.textOf;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tollgate.core.error.GatewayError;
-import io.tollgate.core.error.GatewayException;
 import io.tollgate.core.model.Json;
 import io.tollgate.providers.openai.ChatContent;
-import java.io.IOException;
 
 /**
  * Canonical OpenAI chat request -> Anthropic Messages request. Pure and stateless.
@@ -61,8 +63,8 @@ final class AnthropicRequestTranslator {
         if (!system.isEmpty()) {
             out.put("system", system.toString());
         }
-        copyNumber(chat, out, "temperature", "temperature");
-        copyNumber(chat, out, "top_p", "top_p");
+        copyNumber(chat, "temperature", out, "temperature");
+        copyNumber(chat, "top_p", out, "top_p");
         JsonNode stop = chat.get("stop");
         if (stop != null && stop.isTextual()) {
             out.putArray("stop_sequences").add(stop.asText());
@@ -183,23 +185,10 @@ final class AnthropicRequestTranslator {
                 use.put("type", "tool_use");
                 use.put("id", call.path("id").asText());
                 use.put("name", call.path("function").path("name").asText());
-                use.set("input", parseArguments(call.path("function").path("arguments"), "messages[" + i + "].tool_calls[" + j + "].function.arguments"));
+                use.set("input", argumentsObject(call.path("function").path("arguments"), "messages[" + i + "].tool_calls[" + j + "].function.arguments"));
             }
         }
         return blocks;
-    }
-
-    private static JsonNode parseArguments(JsonNode args, String field) {
-        if (args.isObject()) return args.deepCopy();
-        String s = args.asText("");
-        if (s.isBlank()) return Json.object();
-        try {
-            JsonNode parsed = Json.parse(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            if (parsed.isObject()) return parsed;
-        } catch (IOException ignored) {
-            // falls through to the 400 below
-        }
-        throw invalid("'" + field + "' must be a JSON object encoded as a string.", field);
     }
 
     /** Anthropic requires alternating roles: consecutive same-role turns become one turn. */
@@ -225,30 +214,6 @@ final class AnthropicRequestTranslator {
         ObjectNode msg = messages.addObject();
         msg.put("role", role);
         msg.set("content", blocks);
-    }
-
-    static String textOf(JsonNode content, String field) {
-        if (content == null || content.isNull()) return "";
-        if (content.isTextual()) return content.asText();
-        if (content.isArray()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonNode part : content) {
-                if (part.isTextual()) sb.append(part.asText());
-                else if ("text".equals(part.path("type").asText())) sb.append(part.path("text").asText());
-                else throw invalid("Only text parts are supported in '" + field + "'.", field);
-            }
-            return sb.toString();
-        }
-        throw invalid("'" + field + "' must be a string or an array of text parts.", field);
-    }
-
-    private static void copyNumber(ObjectNode from, ObjectNode to, String fromField, String toField) {
-        JsonNode v = from.get(fromField);
-        if (v != null && v.isNumber()) to.set(toField, v);
-    }
-
-    static GatewayException invalid(String message, String param) {
-        return new GatewayException(GatewayError.invalidRequest(message, param));
     }
 
 }

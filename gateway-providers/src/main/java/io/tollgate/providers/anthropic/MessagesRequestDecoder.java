@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.core.model.Json;
+import io.tollgate.providers.openai.ChatContent;
 
 /**
  * Checks an Anthropic Messages request and translates it to the canonical OpenAI chat shape (what
@@ -17,38 +18,38 @@ final class MessagesRequestDecoder {
     static void validate(ObjectNode req) {
         JsonNode model = req.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
-            throw AnthropicRequestTranslator.invalid("model: Field required (a string).", "model");
+            throw ChatContent.invalid("model: Field required (a string).", "model");
         }
         JsonNode max = req.get("max_tokens");
         if (max == null || !max.isIntegralNumber() || max.asLong() < 1) {
-            throw AnthropicRequestTranslator.invalid("max_tokens: Field required (an integer >= 1).", "max_tokens");
+            throw ChatContent.invalid("max_tokens: Field required (an integer >= 1).", "max_tokens");
         }
         JsonNode messages = req.get("messages");
         if (messages == null || !messages.isArray()) {
-            throw AnthropicRequestTranslator.invalid("messages: Field required (an array of messages).", "messages");
+            throw ChatContent.invalid("messages: Field required (an array of messages).", "messages");
         }
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
             String role = m.path("role").asText("");
             if (!role.equals("user") && !role.equals("assistant")) {
-                throw AnthropicRequestTranslator.invalid("messages." + i + ".role: must be 'user' or 'assistant'.", "messages." + i + ".role");
+                throw ChatContent.invalid("messages." + i + ".role: must be 'user' or 'assistant'.", "messages." + i + ".role");
             }
             JsonNode c = m.get("content");
             if (c == null || !(c.isTextual() || c.isArray())) {
-                throw AnthropicRequestTranslator.invalid("messages." + i + ".content: must be a string or an array of content blocks.", "messages." + i + ".content");
+                throw ChatContent.invalid("messages." + i + ".content: must be a string or an array of content blocks.", "messages." + i + ".content");
             }
         }
         JsonNode system = req.get("system");
         if (system != null && !system.isNull() && !(system.isTextual() || system.isArray())) {
-            throw AnthropicRequestTranslator.invalid("system: must be a string or an array of text blocks.", "system");
+            throw ChatContent.invalid("system: must be a string or an array of text blocks.", "system");
         }
         JsonNode stream = req.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
-            throw AnthropicRequestTranslator.invalid("stream: must be a boolean.", "stream");
+            throw ChatContent.invalid("stream: must be a boolean.", "stream");
         }
         JsonNode tools = req.get("tools");
         if (tools != null && !tools.isNull() && !tools.isArray()) {
-            throw AnthropicRequestTranslator.invalid("tools: must be an array.", "tools");
+            throw ChatContent.invalid("tools: must be an array.", "tools");
         }
     }
 

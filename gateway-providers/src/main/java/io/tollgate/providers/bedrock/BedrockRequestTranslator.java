@@ -30,8 +30,8 @@ final class BedrockRequestTranslator {
                     String text = ChatContent.textOf(m.get("content"), field + ".content");
                     if (!text.isEmpty()) system.addObject().put("text", text);
                 }
-                case "user" -> append(messages, "user", userContent(m.get("content"), field + ".content"));
-                case "assistant" -> append(messages, "assistant", assistantContent(m, field));
+                case "user" -> ChatContent.appendTurn(messages, "user", "content", userContent(m.get("content"), field + ".content"));
+                case "assistant" -> ChatContent.appendTurn(messages, "assistant", "content", assistantContent(m, field));
                 case "tool" -> {
                     ObjectNode block = Json.object();
                     ObjectNode result = block.putObject("toolResult");
@@ -40,7 +40,7 @@ final class BedrockRequestTranslator {
                     JsonNode json = ChatContent.objectOrNull(text);
                     if (json != null) result.putArray("content").addObject().set("json", json);
                     else result.putArray("content").addObject().put("text", text);
-                    append(messages, "user", Json.NODES.arrayNode().add(block));
+                    ChatContent.appendTurn(messages, "user", "content", Json.NODES.arrayNode().add(block));
                 }
                 default -> throw ChatContent.invalid("Unsupported role '" + role + "' for a Bedrock model.", field + ".role");
             }
@@ -140,20 +140,5 @@ final class BedrockRequestTranslator {
             }
         }
         return blocks;
-    }
-
-    /** Converse requires alternating roles: consecutive same-role turns are merged. */
-    private static void append(ArrayNode messages, String role, ArrayNode blocks) {
-        if (blocks.isEmpty()) return;
-        if (!messages.isEmpty()) {
-            ObjectNode last = (ObjectNode) messages.get(messages.size() - 1);
-            if (role.equals(last.path("role").asText())) {
-                ((ArrayNode) last.get("content")).addAll(blocks);
-                return;
-            }
-        }
-        ObjectNode msg = messages.addObject();
-        msg.put("role", role);
-        msg.set("content", blocks);
     }
 }

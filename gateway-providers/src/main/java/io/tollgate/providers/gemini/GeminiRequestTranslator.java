@@ -33,8 +33,8 @@ final class GeminiRequestTranslator {
                     if (!system.isEmpty()) system.append("\n\n");
                     system.append(ChatContent.textOf(m.get("content"), field + ".content"));
                 }
-                case "user" -> append(contents, "user", ChatContent.userParts(m.get("content"), field + ".content", images.vendor, images));
-                case "assistant" -> append(contents, "model", assistantParts(m, field, toolNames));
+                case "user" -> ChatContent.appendTurn(contents, "user", "parts", ChatContent.userParts(m.get("content"), field + ".content", images.vendor, images));
+                case "assistant" -> ChatContent.appendTurn(contents, "model", "parts", assistantParts(m, field, toolNames));
                 case "tool" -> {
                     String id = m.path("tool_call_id").asText("");
                     String name = toolNames.get(id);
@@ -45,7 +45,7 @@ final class GeminiRequestTranslator {
                     ObjectNode resp = fr.putObject("functionResponse");
                     resp.put("name", name);
                     resp.set("response", responseObject(ChatContent.textOf(m.get("content"), field + ".content")));
-                    append(contents, "user", Json.NODES.arrayNode().add(fr));
+                    ChatContent.appendTurn(contents, "user", "parts", Json.NODES.arrayNode().add(fr));
                 }
                 default -> throw ChatContent.invalid("Unsupported role '" + role + "' for a Gemini model.", field + ".role");
             }
@@ -61,8 +61,8 @@ final class GeminiRequestTranslator {
 
     private static ObjectNode generationConfig(ObjectNode chat) {
         ObjectNode gen = Json.object();
-        copyNumber(chat, "temperature", gen, "temperature");
-        copyNumber(chat, "top_p", gen, "topP");
+        ChatContent.copyNumber(chat, "temperature", gen, "temperature");
+        ChatContent.copyNumber(chat, "top_p", gen, "topP");
         JsonNode limit = chat.hasNonNull("max_completion_tokens") ? chat.get("max_completion_tokens") : chat.get("max_tokens");
         if (limit != null && limit.canConvertToInt()) gen.put("maxOutputTokens", limit.asInt());
         JsonNode stop = chat.get("stop");
@@ -70,9 +70,9 @@ final class GeminiRequestTranslator {
         else if (stop != null && stop.isArray() && !stop.isEmpty()) gen.set("stopSequences", stop.deepCopy());
         JsonNode n = chat.get("n");
         if (n != null && n.canConvertToInt() && n.asInt() != 1) gen.put("candidateCount", n.asInt());
-        copyNumber(chat, "presence_penalty", gen, "presencePenalty");
-        copyNumber(chat, "frequency_penalty", gen, "frequencyPenalty");
-        copyNumber(chat, "seed", gen, "seed");
+        ChatContent.copyNumber(chat, "presence_penalty", gen, "presencePenalty");
+        ChatContent.copyNumber(chat, "frequency_penalty", gen, "frequencyPenalty");
+        ChatContent.copyNumber(chat, "seed", gen, "seed");
         JsonNode rf = chat.get("response_format");
         if (rf != null && rf.isObject()) {
             switch (rf.path("type").asText()) {
@@ -149,25 +149,5 @@ final class GeminiRequestTranslator {
     private static ObjectNode responseObject(String text) {
         JsonNode parsed = ChatContent.objectOrNull(text);
         return parsed != null ? (ObjectNode) parsed : Json.object().put("content", text);
-    }
-
-    /** Gemini rejects consecutive turns of one role less reliably than it merges them: merge. */
-    private static void append(ArrayNode contents, String role, ArrayNode parts) {
-        if (parts.isEmpty()) return;
-        if (!contents.isEmpty()) {
-            ObjectNode last = (ObjectNode) contents.get(contents.size() - 1);
-            if (role.equals(last.path("role").asText())) {
-                ((ArrayNode) last.get("parts")).addAll(parts);
-                return;
-            }
-        }
-        ObjectNode c = contents.addObject();
-        c.put("role", role);
-        c.set("parts", parts);
-    }
-
-    private static void copyNumber(JsonNode from, String fromField, ObjectNode to, String toField) {
-        JsonNode v = from.get(fromField);
-        if (v != null && v.isNumber()) to.set(toField, v);
     }
 }

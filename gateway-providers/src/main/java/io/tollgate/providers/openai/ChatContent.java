@@ -91,6 +91,31 @@ public final class ChatContent {
         return parts;
     }
 
+    /**
+     * Adds a turn of {@code role} holding {@code parts} (under {@code partsField}) to {@code turns}, or, when the last
+     * turn has that role too, adds the parts to it: Bedrock's Converse and Gemini want roles to alternate, and OpenAI
+     * clients send consecutive user or tool turns. Empty {@code parts} add nothing.
+     */
+    public static void appendTurn(ArrayNode turns, String role, String partsField, ArrayNode parts) {
+        if (parts.isEmpty()) return;
+        if (!turns.isEmpty()) {
+            ObjectNode last = (ObjectNode) turns.get(turns.size() - 1);
+            if (role.equals(last.path("role").asText())) {
+                ((ArrayNode) last.get(partsField)).addAll(parts);
+                return;
+            }
+        }
+        ObjectNode turn = turns.addObject();
+        turn.put("role", role);
+        turn.set(partsField, parts);
+    }
+
+    /** Copies {@code from.fromField} to {@code to.toField} when it is a number (a sampling setting the vendor names its own way). */
+    public static void copyNumber(JsonNode from, String fromField, ObjectNode to, String toField) {
+        JsonNode v = from.get(fromField);
+        if (v != null && v.isNumber()) to.set(toField, v);
+    }
+
     public static GatewayException invalid(String message, String param) {
         return new GatewayException(GatewayError.invalidRequest(message, param));
     }
