@@ -12,38 +12,26 @@ import io.tollgate.core.config.StateConfig.FailMode;
 import io.tollgate.core.filter.DefaultFilterServices;
 import io.tollgate.core.filter.FilterDecision;
 import io.tollgate.core.filter.GatewayFilter;
-import io.tollgate.core.state.RedisState;
 import io.tollgate.core.state.RedisTestSupport;
+import io.tollgate.core.state.TwoReplicas;
 import io.tollgate.core.testing.TestExchange;
 import io.tollgate.core.testing.TestFilterServices;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RedisBudgetStoreTest {
 
-    private final String prefix = RedisTestSupport.uniquePrefix();
-    private RedisState gatewayA;
-    private RedisState gatewayB;
+    @RegisterExtension
+    final TwoReplicas redis = new TwoReplicas();
     private final BudgetWindow window = BudgetWindow.of(BudgetScope.TEAM, "search", Period.DAILY, Instant.now());
-
-    @AfterEach
-    void close() {
-        if (gatewayA != null) {
-            gatewayA.close();
-            gatewayB.close();
-            RedisTestSupport.cleanUp(prefix);
-        }
-    }
 
     @Test
     void twoGatewaysEnforceOneBudget() {
-        RedisTestSupport.requireRedis();
-        gatewayA = new RedisState(RedisTestSupport.URL);
-        gatewayB = new RedisState(RedisTestSupport.URL);
-        BudgetStore a = new RedisBudgetStore(gatewayA, prefix);
-        BudgetStore b = new RedisBudgetStore(gatewayB, prefix);
+        TwoReplicas.Pair<BudgetStore> replicas = redis.connect(RedisBudgetStore::new);
+        BudgetStore a = replicas.a();
+        BudgetStore b = replicas.b();
 
         assertThat(a.reserve(window, 1.0, 0.4).toCompletableFuture().join().allowed()).isTrue();
         assertThat(b.reserve(window, 1.0, 0.4).toCompletableFuture().join().allowed()).isTrue();
@@ -67,11 +55,9 @@ class RedisBudgetStoreTest {
 
     @Test
     void seedingFromTheLedgerNeverOverwritesSharedSpend() {
-        RedisTestSupport.requireRedis();
-        gatewayA = new RedisState(RedisTestSupport.URL);
-        gatewayB = new RedisState(RedisTestSupport.URL);
-        BudgetStore a = new RedisBudgetStore(gatewayA, prefix);
-        BudgetStore b = new RedisBudgetStore(gatewayB, prefix);
+        TwoReplicas.Pair<BudgetStore> replicas = redis.connect(RedisBudgetStore::new);
+        BudgetStore a = replicas.a();
+        BudgetStore b = replicas.b();
         a.seed(window, 2.5).toCompletableFuture().join();
         b.seed(window, 9.0).toCompletableFuture().join(); // a second replica starting later
         assertThat(b.totals(window).toCompletableFuture().join().spent()).isEqualTo(2.5);
@@ -79,11 +65,9 @@ class RedisBudgetStoreTest {
 
     @Test
     void anAlertThresholdIsClaimedByOneReplicaPerPeriodUntilReset() {
-        RedisTestSupport.requireRedis();
-        gatewayA = new RedisState(RedisTestSupport.URL);
-        gatewayB = new RedisState(RedisTestSupport.URL);
-        BudgetStore a = new RedisBudgetStore(gatewayA, prefix);
-        BudgetStore b = new RedisBudgetStore(gatewayB, prefix);
+        TwoReplicas.Pair<BudgetStore> replicas = redis.connect(RedisBudgetStore::new);
+        BudgetStore a = replicas.a();
+        BudgetStore b = replicas.b();
         assertThat(a.claimAlert(window, 0.5).toCompletableFuture().join()).isTrue();
         assertThat(b.claimAlert(window, 0.5).toCompletableFuture().join()).isFalse();
         assertThat(b.claimAlert(window, 0.9).toCompletableFuture().join()).isTrue();

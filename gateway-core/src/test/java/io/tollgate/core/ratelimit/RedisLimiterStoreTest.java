@@ -11,36 +11,24 @@ import io.tollgate.core.filter.DefaultExchange;
 import io.tollgate.core.filter.DefaultFilterServices;
 import io.tollgate.core.filter.FilterDecision;
 import io.tollgate.core.filter.GatewayFilter;
-import io.tollgate.core.state.RedisState;
 import io.tollgate.core.state.RedisTestSupport;
+import io.tollgate.core.state.TwoReplicas;
 import io.tollgate.core.testing.TestExchange;
 import io.tollgate.core.testing.TestFilterServices;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RedisLimiterStoreTest {
 
-    private final String prefix = RedisTestSupport.uniquePrefix();
-    private RedisState gatewayA;
-    private RedisState gatewayB;
-
-    @AfterEach
-    void close() {
-        if (gatewayA != null) {
-            gatewayA.close();
-            gatewayB.close();
-            RedisTestSupport.cleanUp(prefix);
-        }
-    }
+    @RegisterExtension
+    final TwoReplicas redis = new TwoReplicas();
 
     @Test
     void twoGatewaysEnforceOneRpmLimit() {
-        RedisTestSupport.requireRedis();
-        gatewayA = new RedisState(RedisTestSupport.URL);
-        gatewayB = new RedisState(RedisTestSupport.URL);
-        LimiterStore a = new RedisLimiterStore(gatewayA, prefix);
-        LimiterStore b = new RedisLimiterStore(gatewayB, prefix);
+        TwoReplicas.Pair<LimiterStore> replicas = redis.connect(RedisLimiterStore::new);
+        LimiterStore a = replicas.a();
+        LimiterStore b = replicas.b();
         for (int i = 0; i < 5; i++) {
             LimiterStore store = i % 2 == 0 ? a : b;
             LimiterStore.Probe p = store.tryConsume("rpm:key:k", 5, 1).toCompletableFuture().join();
@@ -60,11 +48,9 @@ class RedisLimiterStoreTest {
 
     @Test
     void tpmSettlementMayPutTheSharedBucketIntoDebt() {
-        RedisTestSupport.requireRedis();
-        gatewayA = new RedisState(RedisTestSupport.URL);
-        gatewayB = new RedisState(RedisTestSupport.URL);
-        LimiterStore a = new RedisLimiterStore(gatewayA, prefix);
-        LimiterStore b = new RedisLimiterStore(gatewayB, prefix);
+        TwoReplicas.Pair<LimiterStore> replicas = redis.connect(RedisLimiterStore::new);
+        LimiterStore a = replicas.a();
+        LimiterStore b = replicas.b();
         assertThat(a.tryConsume("tpm:key:k", 1000, 100).toCompletableFuture().join().remaining()).isEqualTo(900);
         a.adjust("tpm:key:k", 1000, 1500).toCompletableFuture().join(); // the answer was much longer than estimated
         LimiterStore.Probe p = b.tryConsume("tpm:key:k", 1000, 10).toCompletableFuture().join();
