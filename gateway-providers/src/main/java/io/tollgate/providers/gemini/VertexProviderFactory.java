@@ -1,5 +1,6 @@
 package io.tollgate.providers.gemini;
 
+import io.tollgate.core.config.BaseUrl;
 import io.tollgate.core.config.ConfigException;
 import io.tollgate.core.config.ProviderConfig;
 import io.tollgate.core.filter.FilterServices;
@@ -58,7 +59,8 @@ public final class VertexProviderFactory implements ProviderFactory {
         if (!location.matches("[a-z0-9-]+")) {
             throw new ConfigException("region", location, "a Vertex AI location such as us-central1, europe-west4 or global");
         }
-        VertexEndpoint endpoint = new VertexEndpoint(config.baseUrl(), project.strip(), location, tokens(config, refresher));
+        String base = BaseUrl.orDefault(config.baseUrl(), VertexEndpoint.defaultBaseUrl(location)); // checked before a token refresher starts
+        VertexEndpoint endpoint = new VertexEndpoint(base, project.strip(), location, tokens(config, refresher));
         return new GeminiAdapter(name, endpoint, config.headers(), services.clock());
     }
 

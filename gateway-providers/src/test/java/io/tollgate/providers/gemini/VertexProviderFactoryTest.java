@@ -83,4 +83,16 @@ class VertexProviderFactoryTest {
                     .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.field()).isEqualTo("project"));
         }
     }
+
+    @Test
+    void aBadBaseUrlFailsBeforeATokenRefresherStarts(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("sa.json"), "{}");
+        ProviderConfig badBase = new ProviderConfig("vertex-ai", "ftp://vertex.internal", Secret.NONE, null, null, null, null, null, "acme",
+                null, null, null, null, key.toString());
+        try (DefaultFilterServices services = TestFilterServices.create()) {
+            assertThatThrownBy(() -> factory.create("v", badBase, services))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.field()).isEqualTo("base-url"));
+            assertThat(services.existing(VertexTokens.class)).as("a config that fails to load leaves no refresher behind").isNull();
+        }
+    }
 }
