@@ -33,7 +33,8 @@ final class GeminiRequestTranslator {
                     if (!system.isEmpty()) system.append("\n\n");
                     system.append(ChatContent.textOf(m.get("content"), field + ".content"));
                 }
-                case "user" -> ChatContent.appendTurn(contents, "user", "parts", ChatContent.userParts(m.get("content"), field + ".content", images.vendor, images));
+                case "user" -> ChatContent.appendTurn(contents, "user", "parts",
+                        ChatContent.userParts(m.get("content"), field + ".content", images.vendor, images));
                 case "assistant" -> ChatContent.appendTurn(contents, "model", "parts", assistantParts(m, field, toolNames));
                 case "tool" -> {
                     String id = m.path("tool_call_id").asText("");

@@ -59,7 +59,8 @@ public final class VertexProviderFactory implements ProviderFactory {
         if (!location.matches("[a-z0-9-]+")) {
             throw new ConfigException("region", location, "a Vertex AI location such as us-central1, europe-west4 or global");
         }
-        String base = BaseUrl.orDefault(config.baseUrl(), VertexEndpoint.defaultBaseUrl(location)); // checked before a token refresher starts
+        // checked before tokens(): a config refused for its base-url must not leave a token refresher behind
+        String base = BaseUrl.orDefault(config.baseUrl(), VertexEndpoint.defaultBaseUrl(location));
         VertexEndpoint endpoint = new VertexEndpoint(base, project.strip(), location, tokens(config, refresher));
         return new GeminiAdapter(name, endpoint, config.headers(), services.clock());
     }

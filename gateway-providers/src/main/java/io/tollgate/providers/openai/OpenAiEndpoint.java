@@ -16,7 +16,10 @@ public interface OpenAiEndpoint {
     /** Adds credentials to {@code headers} (which already hold the configured extra headers). */
     void authenticate(MutableHeaders headers);
 
-    /** {@code <base-url>/<path>} ({@code baseUrl} as {@link io.tollgate.core.config.BaseUrl} returns it: no trailing slash) with {@code Authorization: Bearer <key>} when a key is set. */
+    /**
+     * {@code <base-url>/<path>} with {@code Authorization: Bearer <key>} when a key is set; {@code baseUrl} as
+     * {@link io.tollgate.core.config.BaseUrl} returns it, without a trailing slash.
+     */
     static OpenAiEndpoint bearer(String baseUrl, String apiKey) {
         URI chat = URI.create(baseUrl + "/chat/completions");
         URI completions = URI.create(baseUrl + "/completions");
