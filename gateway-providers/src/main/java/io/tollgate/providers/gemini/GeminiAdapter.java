@@ -29,8 +29,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class GeminiAdapter implements ProviderAdapter {
 
-    public static final String DEFAULT_BASE_URL = GoogleAiEndpoint.DEFAULT_BASE_URL;
-
     private final String name;
     private final GeminiEndpoint endpoint;
     private final Map<String, String> extraHeaders;

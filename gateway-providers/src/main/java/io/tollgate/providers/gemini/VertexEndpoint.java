@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Vertex AI: {@code https://<location>-aiplatform.googleapis.com/v1/projects/<project>/locations/<location>/
@@ -25,10 +24,11 @@ final class VertexEndpoint implements GeminiEndpoint {
     private final String location;
     private final VertexTokens.TokenSource tokens;
 
-    VertexEndpoint(@Nullable String baseUrl, String project, String location, VertexTokens.TokenSource tokens) {
+    /** {@code base}: the API root as {@link BaseUrl} returns it (the factory checks it first). */
+    VertexEndpoint(String base, String project, String location, VertexTokens.TokenSource tokens) {
         this.project = Objects.requireNonNull(project, "project");
         this.location = Objects.requireNonNull(location, "location");
-        this.base = BaseUrl.orDefault(baseUrl, defaultBaseUrl(location));
+        this.base = Objects.requireNonNull(base, "base");
         this.tokens = tokens;
     }
 

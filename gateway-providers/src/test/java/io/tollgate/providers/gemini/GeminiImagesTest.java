@@ -16,7 +16,7 @@ class GeminiImagesTest {
     static final String FIELD = "messages[0].content[1].image_url.url";
 
     static final GeminiAdapter GOOGLE_AI = new GeminiAdapter("gemini", null, "AIza-secret", Map.of(), GeminiAdapterTest.CLOCK);
-    static final GeminiAdapter VERTEX = new GeminiAdapter("vertex", new VertexEndpoint(null, "acme", "us-central1", new VertexTokens.TokenSource() {
+    static final GeminiAdapter VERTEX = new GeminiAdapter("vertex", new VertexEndpoint(VertexEndpoint.defaultBaseUrl("us-central1"), "acme", "us-central1", new VertexTokens.TokenSource() {
         @Override public @Nullable String token() { return "ya29.t"; }
         @Override public @Nullable String problem() { return null; }
     }), Map.of(), GeminiAdapterTest.CLOCK);
