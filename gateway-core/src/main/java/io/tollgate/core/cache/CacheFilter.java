@@ -14,6 +14,7 @@ import io.tollgate.core.model.ApiKind;
 import io.tollgate.core.model.Completion;
 import io.tollgate.core.model.GatewayRequest;
 import io.tollgate.core.model.GatewayResponse;
+import io.tollgate.core.model.Json;
 import io.tollgate.core.model.MutableHeaders;
 import io.tollgate.core.model.StreamChunk;
 import io.tollgate.core.routing.ModelRouter;
@@ -172,10 +173,11 @@ final class CacheFilter implements GatewayFilter {
         if (req.stream() && req.api().canStream()) {
             boolean includeUsage = req.json().path("stream_options").path("include_usage").asBoolean(false);
             return new FilterDecision.Respond(GatewayResponse.streaming(200, MutableHeaders.of("content-type", "text/event-stream")),
-                    AnswerAssembler.replay(answer.body(), includeUsage));
+                    AnswerAssembler.replay(answer.json(), includeUsage));
         }
         ex.responseHeader(MeteringFilter.COST_HEADER, CostCalculator.format(0));
-        return new FilterDecision.Respond(GatewayResponse.json(200, answer.body(), null), java.util.List.of());
+        MutableHeaders json = MutableHeaders.of("content-type", "application/json");
+        return new FilterDecision.Respond(GatewayResponse.unary(200, json, answer.body(), null), java.util.List.of());
     }
 
     private static void mark(Exchange ex, String result) {
@@ -193,7 +195,7 @@ final class CacheFilter implements GatewayFilter {
         private final String key;
         private final Duration ttl;
         private final @Nullable SemanticCache semantic;
-        private @Nullable JsonNode unary;
+        private byte @Nullable [] unary;
         private @Nullable AnswerAssembler stream;
         /** Set by the lookup when the alias opted in to the semantic cache and the request has a question. */
         @Nullable SemanticQuestion question;
@@ -217,7 +219,7 @@ final class CacheFilter implements GatewayFilter {
             if (response.isStreaming()) {
                 stream = new AnswerAssembler();
             } else if (response.json().isObject() && response.json().size() > 0 && !response.json().has("error")) {
-                unary = response.json();
+                unary = response.body();   // as the client received it: a hit writes these bytes as they are
             }
         }
 
@@ -234,7 +236,7 @@ final class CacheFilter implements GatewayFilter {
             if (!completion.isSuccess()) {
                 return;
             }
-            JsonNode answer = unary != null ? unary : stream != null ? stream.result() : null;
+            byte[] answer = unary != null ? unary : assembled();
             if (answer == null) {
                 return;
             }
@@ -246,6 +248,12 @@ final class CacheFilter implements GatewayFilter {
                     semantic.embedAndStore(ex, question, key, ttl);
                 }
             }
+        }
+
+        /** The streamed answer as one {@code chat.completion}, or null if it cannot be replayed as one. */
+        private byte @Nullable [] assembled() {
+            JsonNode whole = stream == null ? null : stream.result();
+            return whole == null ? null : Json.bytes(whole);
         }
     }
 

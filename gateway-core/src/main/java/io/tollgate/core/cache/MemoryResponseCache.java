@@ -11,13 +11,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Caffeine, bounded by bytes and by entries at once: each entry weighs its serialized size but at
+ * Caffeine, bounded by bytes and by entries at once: each entry weighs its body's size but at
  * least {@code maxBytes / maxEntries}, so neither bound can be exceeded (Caffeine allows one
- * maximum). Each entry expires after its own TTL ({@code x-gateway-cache: ttl=N}).
+ * maximum). Each entry expires after its own TTL ({@code x-gateway-cache: ttl=N}). Entries are held
+ * as they were stored (the body as bytes), so a hit costs a lookup and nothing else.
  */
 public final class MemoryResponseCache implements ResponseCache {
 
-    private record Entry(byte[] bytes, long ttlNanos) {}
+    private record Entry(CachedAnswer answer, long ttlNanos) {}
 
     private final Cache<String, Entry> cache;
     private final AtomicLong bytes = new AtomicLong();
@@ -28,14 +29,14 @@ public final class MemoryResponseCache implements ResponseCache {
         this.cache = Caffeine.newBuilder()
                 .ticker(ticker)
                 .maximumWeight(maxBytes)
-                .weigher((String k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, Math.max(minWeight, e.bytes.length + k.length())))
+                .weigher((String k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, Math.max(minWeight, e.answer.size() + k.length())))
                 .expireAfter(new Expiry<String, Entry>() {
                     @Override public long expireAfterCreate(String k, Entry e, long now) { return e.ttlNanos; }
                     @Override public long expireAfterUpdate(String k, Entry e, long now, long current) { return e.ttlNanos; }
                     @Override public long expireAfterRead(String k, Entry e, long now, long current) { return current; }
                 })
                 .removalListener((String k, Entry e, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
-                    if (e != null) bytes.addAndGet(-e.bytes.length);
+                    if (e != null) bytes.addAndGet(-e.answer.size());
                 })
                 .executor(Runnable::run)
                 .build();
@@ -50,13 +51,13 @@ public final class MemoryResponseCache implements ResponseCache {
     @Override
     public CompletionStage<Optional<CachedAnswer>> get(String key) {
         Entry e = cache.getIfPresent(key);
-        return CompletableFuture.completedFuture(e == null ? Optional.empty() : Optional.of(CachedAnswer.fromBytes(e.bytes)));
+        return CompletableFuture.completedFuture(e == null ? Optional.empty() : Optional.of(e.answer));
     }
 
     @Override
     public void put(String key, CachedAnswer answer, Duration ttl) {
-        Entry e = new Entry(answer.toBytes(), ttl.toNanos());
-        bytes.addAndGet(e.bytes.length);
+        Entry e = new Entry(answer, ttl.toNanos());
+        bytes.addAndGet(answer.size());
         cache.put(key, e);
     }
 

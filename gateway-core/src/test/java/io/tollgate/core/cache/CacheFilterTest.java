@@ -123,9 +123,13 @@ class CacheFilterTest {
         FilterDecision hit = TestExchange.decide(f, second);
 
         JsonNode expected = Json.MAPPER.readTree(fixture("openai-chat-nonstream.json"));
+        byte[] firstAnswer = fixture("openai-chat-nonstream.json");
         assertThat(hit).isInstanceOfSatisfying(FilterDecision.Respond.class, r -> {
             assertThat(r.response().isStreaming()).isFalse();
             assertThat(r.response().json()).isEqualTo(expected);
+            // byte for byte what the first client received: a hit is written as stored, not re-serialized
+            assertThat(r.response().body()).isEqualTo(firstAnswer);
+            assertThat(r.response().headers().get("content-type")).isEqualTo("application/json");
         });
         assertThat(second.responseHeaders().get("x-gateway-cache")).isEqualTo("hit");
         // the route headers name what produced the answer; this call reached no upstream and cost nothing

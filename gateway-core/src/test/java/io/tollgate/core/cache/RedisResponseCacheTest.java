@@ -39,7 +39,7 @@ class RedisResponseCacheTest {
     static CachedAnswer answer(String content, double cost) {
         var body = Json.object().put("object", "chat.completion");
         body.putArray("choices").addObject().put("index", 0).putObject("message").put("role", "assistant").put("content", content);
-        return new CachedAnswer(body, cost, "openai", "gpt-4o-mini-2024-07-18");
+        return CachedAnswer.of(body, cost, "openai", "gpt-4o-mini-2024-07-18");
     }
 
     static Optional<CachedAnswer> get(ResponseCache c, String key) {
@@ -63,7 +63,7 @@ class RedisResponseCacheTest {
             assertThat(fromB.get().costUsd()).isEqualTo(0.25);
             assertThat(fromB.get().provider()).isEqualTo("openai");
             assertThat(fromB.get().model()).isEqualTo("gpt-4o-mini-2024-07-18");
-            assertThat(fromB.get().body().at("/choices/0/message/content").asText()).isEqualTo("shared \"answer\"\n");
+            assertThat(fromB.get().json().at("/choices/0/message/content").asText()).isEqualTo("shared \"answer\"\n");
             TimeUnit.MILLISECONDS.sleep(400);
             assertThat(get(b, "k2")).isEmpty();
             RedisResponseCache other = new RedisResponseCache(sb, "tollgate-test:" + UUID.randomUUID() + ":");
