@@ -191,7 +191,7 @@ fi
 # Warm-up: saturation for the JIT, then 3 s at each fixed rate. Code compiled under saturation meets branches it
 # never took there (an event loop that blocks in epoll_wait, timers that fire, requests cancelled when wrk closes
 # its connections) and is deoptimised and recompiled at the first slower run: without this pass, round 1's p99 at
-# 1000 req/s was 4.3 ms against 0.3 ms in later rounds (docs/benchmarks.md, session 28).
+# 1000 req/s was 4.3 ms against 0.3 ms in later rounds (docs/benchmarks-history.md, session 28).
 for t in "${targets[@]}"; do
   BODY_FILE="$body" AUTH="${auth[$t]}" wrk -t1 -c"$conns" -d"${warmup}s" -s bench/post.lua "${url[$t]}" >/dev/null 2>&1
   for rate in $rates; do

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@code auto} takes epoll on Linux and NIO elsewhere. io_uring is opt-in: it measured 16-26 % more
  * throughput at saturation (one ring per loop instead of a system call per read and write), but
  * Netty 4.2's io_uring loops can stall or leave a read buffer behind when they shut down
- * (docs/benchmarks.md, session 7), so it is not yet the default.
+ * (docs/benchmarks-history.md, session 7), so it is not yet the default.
  *
  * @param shutdownQuietPeriod how long the loops keep turning once asked to stop with nothing left to do
  */

@@ -108,7 +108,7 @@ public final class LedgerDatabase implements AutoCloseable {
         if (where.sqlite()) {
             // sqlite-jdbc already serialises each connection's calls (its native methods are synchronized) and the pool
             // lends a connection to one thread at a time, so SQLite's own lock around every call is redundant: it was
-            // ~9 % of the ledger writer's time (a lock and an unlock per bind; LedgerBenchmark, docs/benchmarks.md)
+            // ~9 % of the ledger writer's time (a lock and an unlock per bind; LedgerBenchmark, docs/benchmarks-history.md, session 24)
             SQLiteConfig sqlite = new SQLiteConfig();   // READWRITE | CREATE, the driver's default
             sqlite.setOpenMode(SQLiteOpenMode.NOMUTEX);
             // only the open flags: toProperties() would also pass defaults that override the URL's pragmas (busy_timeout)

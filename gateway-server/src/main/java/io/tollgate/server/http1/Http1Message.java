@@ -16,7 +16,8 @@ import java.util.Arrays;
  * <p>The head is gathered in a heap array, one pass per header that checks and copies each character,
  * and goes to the channel's allocator with the body in {@link #body}; nothing needs releasing before.
  * That array is the thread's spare, handed back by {@link #body}: a fresh one per message would be new
- * memory each time, which between calls at low load has left the CPU caches (measured: docs/benchmarks.md).
+ * memory each time, which between calls at low load has left the CPU caches (measured:
+ * docs/benchmarks-history.md, session 15).
  * Names must be HTTP tokens and values free of control characters (CR, LF: header injection), as
  * Netty's validating headers require; a character above U+00FF is written as {@code ?}, as Netty does.
  */
