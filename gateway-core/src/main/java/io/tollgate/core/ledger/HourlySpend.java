@@ -1,12 +1,12 @@
 package io.tollgate.core.ledger;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,33 +60,36 @@ final class HourlySpend {
     private HourlySpend() {
     }
 
-    /** Adds {@code rows} to the rollup on {@code c}, in the caller's transaction: one upsert per group, not per row. */
-    static void add(Connection c, List<LedgerRow> rows) throws SQLException {
-        Map<Group, Sums> groups = new TreeMap<>(Group.ORDER);
+    /**
+     * Adds {@code rows} to the rollup through {@code upsert} ({@link #UPSERT} prepared on the caller's
+     * connection, in its transaction): one upsert per group, not per row. The groups are summed in a hash
+     * map and sorted once, instead of each row walking a tree of six-field comparisons.
+     */
+    static void add(PreparedStatement upsert, List<LedgerRow> rows) throws SQLException {
+        Map<Group, Sums> sums = new HashMap<>();
         for (LedgerRow r : rows) {
-            groups.computeIfAbsent(Group.of(r), g -> new Sums()).add(r);
+            sums.computeIfAbsent(Group.of(r), g -> new Sums()).add(r);
         }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            for (Map.Entry<Group, Sums> e : groups.entrySet()) {
-                Group g = e.getKey();
-                Sums s = e.getValue();
-                int i = 1;
-                ps.setLong(i++, g.hourMs());
-                ps.setString(i++, g.keyId());
-                ps.setString(i++, g.team());
-                ps.setString(i++, g.user());
-                ps.setString(i++, g.alias());
-                ps.setString(i++, g.model());
-                ps.setLong(i++, s.requests);
-                ps.setLong(i++, s.inputTokens);
-                ps.setLong(i++, s.outputTokens);
-                ps.setLong(i++, s.cacheReadTokens);
-                ps.setDouble(i++, s.costUsd);
-                ps.setDouble(i, s.costSavedUsd);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        List<Group> groups = new ArrayList<>(sums.keySet());
+        groups.sort(Group.ORDER);
+        for (Group g : groups) {
+            Sums s = sums.get(g);
+            int i = 1;
+            upsert.setLong(i++, g.hourMs());
+            upsert.setString(i++, g.keyId());
+            upsert.setString(i++, g.team());
+            upsert.setString(i++, g.user());
+            upsert.setString(i++, g.alias());
+            upsert.setString(i++, g.model());
+            upsert.setLong(i++, s.requests);
+            upsert.setLong(i++, s.inputTokens);
+            upsert.setLong(i++, s.outputTokens);
+            upsert.setLong(i++, s.cacheReadTokens);
+            upsert.setDouble(i++, s.costUsd);
+            upsert.setDouble(i, s.costSavedUsd);
+            upsert.addBatch();
         }
+        upsert.executeBatch();
     }
 
     static long hourOf(long epochMs) {

@@ -143,7 +143,9 @@ public final class LedgerWriter implements AutoCloseable {
         int done = 0;
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            // Both statements compiled once a flush, not once a batch of it.
+            try (PreparedStatement ps = c.prepareStatement(INSERT);
+                 PreparedStatement rollup = c.prepareStatement(HourlySpend.UPSERT)) {
                 for (int from = 0; from < pending.size(); from += BATCH) {
                     int to = Math.min(pending.size(), from + BATCH);
                     for (LedgerRow r : pending.subList(from, to)) {
@@ -151,7 +153,7 @@ public final class LedgerWriter implements AutoCloseable {
                         ps.addBatch();
                     }
                     ps.executeBatch();
-                    HourlySpend.add(c, pending.subList(from, to));
+                    HourlySpend.add(rollup, pending.subList(from, to));
                     c.commit();
                     done = to;
                 }

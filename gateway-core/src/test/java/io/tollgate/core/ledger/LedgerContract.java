@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -159,6 +160,28 @@ abstract class LedgerContract {
         assertThat(count()).isEqualTo(1_200);
         assertThat(writer.queued()).isZero();
         assertThat(registry.get("gateway.ledger.written").counter().count()).isEqualTo(1_200);
+    }
+
+    @Test
+    void oneFlushOfSeveralBatchesRollsUpEveryBatch() throws Exception {
+        db = LedgerDatabase.open(location());
+        // an executor that never runs the background flush: the 1,200 rows wait for one flush() of three batches
+        writer = new LedgerWriter(db, task -> { }, scheduler, Duration.ofHours(1), 10_000, registry);
+        for (int i = 0; i < 1_200; i++) {
+            writer.enqueue(row("r" + i, T0.plus(Duration.ofMinutes(i % 120)), i % 3 == 0 ? "k2" : "k1", null, null, Map.of(),
+                    "gpt-4o", 0.25));
+        }
+        assertThat(writer.flush()).isEqualTo(1_200);
+        assertThat(count()).isEqualTo(1_200);
+        Map<String, Long> requests = new HashMap<>();
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT key_id, hour_ms, requests, cost_usd FROM gateway_spend_hourly")) {
+            while (rs.next()) {
+                requests.put(rs.getString(1) + "@" + (rs.getLong(2) - T0.toEpochMilli()) / HourlySpend.HOUR_MS, rs.getLong(3));
+                assertThat(rs.getDouble(4)).isEqualTo(0.25 * rs.getLong(3));
+            }
+        }
+        assertThat(requests).isEqualTo(Map.of("k1@0", 400L, "k1@1", 400L, "k2@0", 200L, "k2@1", 200L));
     }
 
     @Test
