@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Output guardrails on a whole 24-event chat stream (22 text deltas), through the filter chain: what
  * {@code block} (a sliding window per choice) and {@code redact} (rewriting in flight, every built-in
- * detector) add per stream over no guardrail. Divide by 24 for the cost per chunk.
+ * detector) add per stream over no guardrail. Divide by 24 for the cost per chunk. {@code prose} is the
+ * recorded answer, which has no digit or {@code @}, so the detectors' shape checks skip most patterns;
+ * {@code numbers} puts a decimal number in every delta, so after four deltas every digit detector runs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,6 +56,9 @@ public class StreamGuardrailBenchmark {
     @Param({"none", "block", "redact"})
     public String action;
 
+    @Param({"prose", "numbers"})
+    public String text;
+
     private final byte[] request = MockUpstream.resource("request-stream.json");
     private final List<StreamChunk> chunks = new ArrayList<>();
     private DefaultFilterServices services;
@@ -64,7 +69,11 @@ public class StreamGuardrailBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         SseDecoder decoder = new SseDecoder();
-        decoder.feed(ByteBuffer.wrap(MockUpstream.resource("chat-completion-stream.sse")), (event, data) -> {
+        String sse = new String(MockUpstream.resource("chat-completion-stream.sse"), StandardCharsets.UTF_8);
+        if (text.equals("numbers")) {
+            sse = sse.replace("\"content\":\" ", "\"content\":\" 10.24 ");
+        }
+        decoder.feed(ByteBuffer.wrap(sse.getBytes(StandardCharsets.UTF_8)), (event, data) -> {
             if (!new String(data, StandardCharsets.UTF_8).equals("[DONE]")) {
                 chunks.add(StreamChunk.of(data));
             }

@@ -60,8 +60,9 @@ final class Guardrail {
 
     /** True when any detector finds something in {@code text}. */
     boolean matches(CharSequence text) {
+        TextShape shape = TextShape.of(text);
         for (Detector d : detectors) {
-            if (d.find(text)) {
+            if (d.find(text, shape)) {
                 return true;
             }
         }
@@ -76,9 +77,12 @@ final class Guardrail {
     /** {@code text} with every detector's matches inside {@code [from, to)} replaced (the text around it stays as it is). */
     String redact(String text, int from, int to) {
         int after = text.length() - to;
+        // the region's shape serves every detector: a replacement ([REDACTED:name]) adds no digit, '@', '.',
+        // dash run or run of capitals long enough for a match
+        TextShape shape = TextShape.of(text, from, to);
         String out = text;
         for (Detector d : detectors) {
-            out = d.redact(out, from, out.length() - after);
+            out = d.redact(out, from, out.length() - after, shape);
         }
         return out;
     }

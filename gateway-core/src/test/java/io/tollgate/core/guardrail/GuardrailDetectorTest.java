@@ -105,6 +105,40 @@ class GuardrailDetectorTest {
     }
 
     @Test
+    void textShapeCountsWhatTheBuiltInsNeed() {
+        assertThat(TextShape.of("Order 12.5 at x@y, ref AB12-----BEGIN")).isEqualTo(new TextShape(5, 1, true, 5, true));
+        assertThat(TextShape.of("----BEGIN, - - - - -B")).extracting(TextShape::pemHeader).isEqualTo(false);
+        assertThat(TextShape.of("abc 0123456789ABCDEFGHIJ xyz", 4, 24)).isEqualTo(new TextShape(10, 0, false, 20, false));
+    }
+
+    /** Passes every condition, so the pattern always runs: what find and redact did before shapes. */
+    private static final TextShape ANY = new TextShape(Integer.MAX_VALUE, Integer.MAX_VALUE, true, Integer.MAX_VALUE, true);
+
+    @Test
+    void aShapeOnlyRulesOutTextTheDetectorCannotMatch() {
+        String[] pieces = {"4111", " 1111", "-", ".", "@", "mail", "x.com", "10.0.0.1", "192", "123-45-6789", "+1 ", "(415) ",
+            "555-2671", "AKIA", "IOSFODNN7EXAMPLE", "-----BEGIN ", "RSA ", "PRIVATE KEY-----", "-----END ", " ", "a", "7"};
+        Detector[] all = {CARD, EMAIL, PHONE, SSN, IPV4, AWS, PEM};
+        int[] found = new int[all.length];
+        java.util.Random random = new java.util.Random(42);
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String t = text.toString();
+            for (int d = 0; d < all.length; d++) {
+                boolean unfiltered = all[d].find(t, ANY);
+                assertThat(all[d].find(t)).as("%s in '%s'", all[d], t).isEqualTo(unfiltered);
+                assertThat(all[d].redact(t)).as("%s in '%s'", all[d], t).isEqualTo(all[d].redact(t, 0, t.length(), ANY));
+                found[d] += unfiltered ? 1 : 0;
+            }
+        }
+        assertThat(java.util.Arrays.stream(found).min().getAsInt()).as("every detector matched some texts, so matches were compared too")
+                .isGreaterThan(20);
+    }
+
+    @Test
     void staysLinearOnLongTextWithoutMatches() {
         String letters = "a".repeat(200_000);
         String digits = "1".repeat(200_000);
