@@ -60,7 +60,11 @@ final class Guardrail {
 
     /** True when any detector finds something in {@code text}. */
     boolean matches(CharSequence text) {
-        TextShape shape = TextShape.of(text);
+        return matches(text, TextShape.of(text));
+    }
+
+    /** True when any detector finds something in {@code text}, whose shape is {@code shape}. */
+    boolean matches(CharSequence text, TextShape shape) {
         for (Detector d : detectors) {
             if (d.find(text, shape)) {
                 return true;

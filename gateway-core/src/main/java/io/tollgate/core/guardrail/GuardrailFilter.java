@@ -207,8 +207,9 @@ final class GuardrailFilter implements GatewayFilter {
             StringBuilder window = index == 0 ? tail
                     : (otherTails == null ? otherTails = new HashMap<>() : otherTails).computeIfAbsent(index, i -> new StringBuilder());
             window.append(text);
+            TextShape shape = TextShape.of(window);   // once a chunk, for every block guardrail
             for (Guardrail g : blocking) {
-                if (g.matches(window)) {
+                if (g.matches(window, shape)) {
                     hit = g;
                     return;
                 }
