@@ -9,7 +9,7 @@ import io.tollgate.core.filter.RequestObserverFactory;
 import java.time.Clock;
 import java.util.List;
 
-/** Writes one ledger row per finished request and serves {@code GET /admin/spend}. */
+/** Writes one ledger row per finished request, deletes rows past {@code state.retention} and serves {@code GET /admin/spend}. */
 public final class LedgerObserverFactory implements RequestObserverFactory {
 
     /** The ledger's database, {@code state.ledger}, must parse. */
@@ -21,6 +21,7 @@ public final class LedgerObserverFactory implements RequestObserverFactory {
     @Override
     public RequestObserver create(GatewayConfig config, FilterServices services) {
         LedgerWriter writer = LedgerWriter.shared(services, config);
+        LedgerRetention.shared(services, config);
         SpendReader.install(config, services);
         new SpendAdmin(writer, services.blockingExecutor(), services.clock())
                 .register(services.shared(AdminRoutes.class, AdminRoutes::new));

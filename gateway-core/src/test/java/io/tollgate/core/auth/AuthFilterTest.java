@@ -147,7 +147,7 @@ class AuthFilterTest {
     @Test
     void checkParsesTheLedgerTheKeyStoreOpens() {
         GatewayConfig config = new GatewayConfig(null, null, null, null, null, null, null, null, null,
-                new StateConfig("jdbc:mysql://h/db", null, null, null), null, null);
+                new StateConfig("jdbc:mysql://h/db", null, null, null, null), null, null);
         assertThat(new AuthFilterFactory().check(config)).singleElement().satisfies(p -> {
             assertThat(p.path()).isEqualTo("state.ledger");
             assertThat(p.message()).contains("jdbc:mysql://h/db");

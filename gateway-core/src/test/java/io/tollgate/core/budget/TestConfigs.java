@@ -51,7 +51,7 @@ public final class TestConfigs {
     }
 
     public TestConfigs state(String redis, StateConfig.FailMode mode) {
-        state = new StateConfig(null, redis, null, mode);
+        state = new StateConfig(null, redis, null, mode, null);
         return this;
     }
 

@@ -351,7 +351,7 @@ class CacheFilterTest {
     void redisBackendThatIsDownServesMisses() {
         CacheConfig redis = new CacheConfig(true, CacheConfig.Backend.REDIS, null, null, null, null, null);
         GatewayConfig c = new GatewayConfig(null, null, null, null, null, null, null, redis, null,
-                new io.tollgate.core.config.StateConfig(null, "redis://127.0.0.1:1", null, null), null, null);
+                new io.tollgate.core.config.StateConfig(null, "redis://127.0.0.1:1", null, null, null), null, null);
         GatewayFilter f = new CacheFilterFactory().create(c, services);
         for (int i = 0; i < 3; i++) {
             DefaultExchange ex = chat(ASK);
@@ -400,7 +400,7 @@ class CacheFilterTest {
                 """);
         GatewayConfig c = new GatewayConfig(null, null, null, null, null, null, null, cache(null, null, null, null),
                 new io.tollgate.core.config.PromptsConfig(tmp.resolve("prompts").toString(), null),
-                new io.tollgate.core.config.StateConfig("sqlite:" + tmp.resolve("gateway.db"), null, null, null), null, null);
+                new io.tollgate.core.config.StateConfig("sqlite:" + tmp.resolve("gateway.db"), null, null, null, null), null, null);
         GatewayFilter prompt = new io.tollgate.core.prompt.PromptFilterFactory().create(c, services);
         GatewayFilter f = new CacheFilterFactory().create(c, services);
         String v1 = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"prompt\":{\"id\":\"bot\",\"version\":1}}";
@@ -439,6 +439,6 @@ class CacheFilterTest {
 
     static GatewayConfig withRedis(CacheConfig cache, String redis) {
         return new GatewayConfig(null, null, null, null, null, null, null, cache, null,
-                new io.tollgate.core.config.StateConfig(null, redis, null, null), null, null);
+                new io.tollgate.core.config.StateConfig(null, redis, null, null, null), null, null);
     }
 }

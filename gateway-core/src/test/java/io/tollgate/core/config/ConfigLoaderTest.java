@@ -110,6 +110,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ledgerRowsAreKeptForeverUnlessARetentionOfADayOrMoreIsSet() {
+        assertThat(parse("state: { ledger: \"sqlite:x.db\" }\n").config().state().retention()).isNull();
+        assertThat(parse("state: { retention: 30d }\n").config().state().retention()).isEqualTo(Duration.ofDays(30));
+        assertThat(parse("state: { retention: 12h }\n").problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("state.retention");
+            assertThat(p.message()).contains(">= 1d");
+        });
+    }
+
+    @Test
     void maxConnectionsIsACountAndNoCapByDefault() {
         assertThat(parse("server: { port: 9000 }\n").config().server().maxConnections()).isZero();
         assertThat(parse("server: { max-connections: 4096 }\n").config().server().maxConnections()).isEqualTo(4096);

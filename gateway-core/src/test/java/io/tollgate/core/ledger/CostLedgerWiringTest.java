@@ -49,7 +49,7 @@ class CostLedgerWiringTest {
         String db = "sqlite:" + dir.resolve("data/gateway.db");
         GatewayConfig config = new GatewayConfig(null, new AuthConfig(AuthConfig.Mode.KEYS, null), null, null, null, null,
                 List.of(new KeyConfig("svc", null, Secret.of(KEY), null, null, null, null, null, null, null)), null, null,
-                new StateConfig(db, null, Duration.ofSeconds(1), null), null, null);
+                new StateConfig(db, null, Duration.ofSeconds(1), null, null), null, null);
         DefaultFilterServices services = TestFilterServices.create();
         Map<String, FilterFactory> factories = new java.util.HashMap<>();
         ServiceLoader.load(FilterFactory.class).forEach(f -> factories.put(f.type(), f));
@@ -92,9 +92,22 @@ class CostLedgerWiringTest {
     }
 
     @Test
+    void eachConfigTheLedgerObserverIsBuiltForSetsTheRetention() {
+        String db = "sqlite:" + dir.resolve("gateway.db");
+        try (DefaultFilterServices services = TestFilterServices.create()) {
+            for (Duration retention : new Duration[] {Duration.ofDays(30), null, Duration.ofDays(7)}) {   // start, then two reloads
+                GatewayConfig config = new GatewayConfig(null, null, null, null, null, null, null, null, null,
+                        new StateConfig(db, null, null, null, retention), null, null);
+                new LedgerObserverFactory().create(config, services);
+                assertThat(services.existing(LedgerRetention.class).retention()).isEqualTo(retention);
+            }
+        }
+    }
+
+    @Test
     void theLedgerObserverChecksStateLedger() {
         GatewayConfig bad = new GatewayConfig(null, null, null, null, null, null, null, null, null,
-                new StateConfig("postgres://h/db", null, null, null), null, null);
+                new StateConfig("postgres://h/db", null, null, null, null), null, null);
         assertThat(new LedgerObserverFactory().check(bad)).extracting(p -> p.path()).containsExactly("state.ledger");
         assertThat(new LedgerObserverFactory().check(GatewayConfig.empty())).isEmpty();
     }

@@ -346,6 +346,43 @@ abstract class LedgerContract {
     }
 
     @Test
+    void retentionDeletesWholeHoursOfRowsInChunksAndKeepsTheirRollup() throws Exception {
+        open(Duration.ofHours(1), 10_000);
+        List<LedgerRow> rows = threeHours();   // 11:30 to 14:29 on Jan 15
+        rows.forEach(writer::enqueue);
+        writer.flush();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-16T13:30:00Z"));
+        LedgerRetention retention = new LedgerRetention(db, clock, Runnable::run, scheduler, registry, 7);
+        assertThat(retention.prune(false)).as("no retention: rows kept").isZero();
+
+        retention.retain(Duration.ofDays(1));   // a day before 13:30 is 13:00's hour: 11:30 to 12:59 go, 13 chunks of 7
+        assertThat(retention.prune(false)).isEqualTo(90);
+        assertThat(count()).isEqualTo(90);
+        assertThat(registry.counter("gateway.ledger.pruned").count()).isEqualTo(90);
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT MIN(ts_ms) FROM gateway_requests")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(Instant.parse("2026-01-15T13:00:00Z").toEpochMilli());
+        }
+        // the deleted hours still count in reports and budgets, from the rollup
+        SpendReader reader = new SpendReader(db);
+        Instant from = Instant.parse("2026-01-15T11:00:00Z");
+        Instant to = Instant.parse("2026-01-15T15:00:00Z");
+        assertThat(byKey(reader.report("key", from, to))).usingRecursiveComparison().isEqualTo(expected(rows, from, to));
+        assertThat(reader.spendSince(SpendReader.Scope.KEY, from).get("k1")).isEqualTo(expected(rows, from, to).get("k1")[0]);
+
+        assertThat(retention.prune(false)).as("nothing left to delete").isZero();
+        clock.advance(Duration.ofMinutes(29));   // 13:59: still 13:00's hour
+        assertThat(retention.prune(false)).isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(retention.prune(false)).isEqualTo(60);
+        retention.close();
+        writer.enqueue(row("late", Instant.parse("2026-01-15T10:00:00Z"), "k1", null, null, Map.of(), "gpt-4o", 1));
+        writer.flush();
+        assertThat(retention.prune(false)).as("closed: no more runs").isZero();
+    }
+
+    @Test
     void upgradingFromTheFirstSchemaRollsUpTheRowsAlreadyWritten() throws Exception {
         org.flywaydb.core.Flyway.configure().dataSource(jdbcUrl(), null, null).locations(LedgerDatabase.MIGRATIONS)
                 .table(LedgerDatabase.HISTORY_TABLE).target("1").load().migrate();

@@ -105,6 +105,6 @@ class SqliteLedgerTest extends LedgerContract {
     }
 
     private static StateConfig state(String ledger) {
-        return new StateConfig(ledger, null, null, null);
+        return new StateConfig(ledger, null, null, null, null);
     }
 }

@@ -185,7 +185,7 @@ class PromptFilterTest {
         DefaultExchange ex = chat("{\"model\":\"chat\",\"messages\":[],\"prompt\":null}");
         assertThat(TestExchange.decide(filter, ex)).isInstanceOf(FilterDecision.Proceed.class);
         assertThat(ex.request().json().has("prompt")).isFalse();
-        var state = new io.tollgate.core.config.StateConfig("sqlite:/var/lib/tollgate/gateway.db", null, null, null);
+        var state = new io.tollgate.core.config.StateConfig("sqlite:/var/lib/tollgate/gateway.db", null, null, null, null);
         assertThat(io.tollgate.core.config.PromptsConfig.DEFAULT.labelsFile(state)).isEqualTo(Path.of("/var/lib/tollgate/prompt-labels.json"));
         assertThat(io.tollgate.core.config.PromptsConfig.DEFAULT.labelsFile(io.tollgate.core.config.StateConfig.DEFAULT))
                 .isEqualTo(Path.of("data/prompt-labels.json"));

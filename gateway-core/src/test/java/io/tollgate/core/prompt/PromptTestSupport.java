@@ -47,7 +47,7 @@ final class PromptTestSupport {
 
     static GatewayConfig config(Path promptDir, Path labelsFile, String ledger) {
         return new GatewayConfig(null, null, null, null, null, null, null, null,
-                new PromptsConfig(promptDir.toString(), labelsFile.toString()), new StateConfig(ledger, null, null, null), null, null);
+                new PromptsConfig(promptDir.toString(), labelsFile.toString()), new StateConfig(ledger, null, null, null, null), null, null);
     }
 
     static AdminResponse admin(FilterServices services, String method, String path, String body) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class RedisStateTest {
 
     private static StateConfig redis(String url) {
-        return new StateConfig(null, url, null, null);
+        return new StateConfig(null, url, null, null, null);
     }
 
     @Test
