@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.FilterServices;
+import io.tollgate.core.filter.OneAtATime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,7 +14,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +37,10 @@ public final class LedgerRetention implements AutoCloseable {
 
     private final LedgerDatabase db;
     private final Clock clock;
-    private final Executor blocking;
     private final String delete;
     private final int chunk;
     private final Counter pruned;
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final OneAtATime backgroundRun;
     private final ScheduledFuture<?> timer;
     private volatile @Nullable Duration retention;
     private volatile boolean closed;
@@ -51,7 +50,7 @@ public final class LedgerRetention implements AutoCloseable {
         this.db = db;
         this.chunk = chunk;
         this.clock = clock;
-        this.blocking = blocking;
+        this.backgroundRun = new OneAtATime(blocking, this::prune);
         // Neither database deletes with a LIMIT portably: a chunk is picked by the row's physical id. PostgreSQL's
         // ctid = ANY(ARRAY(...)) is a TID scan; ctid IN (SELECT ...) would be a join.
         this.delete = db.isSqlite()
@@ -59,7 +58,7 @@ public final class LedgerRetention implements AutoCloseable {
                 : "DELETE FROM gateway_requests WHERE ctid = ANY(ARRAY(SELECT ctid FROM gateway_requests WHERE ts_ms < ? LIMIT ?))";
         this.pruned = Counter.builder("gateway.ledger.pruned").description("Ledger rows deleted because they were older than state.retention")
                 .register(registry);
-        this.timer = scheduler.scheduleWithFixedDelay(this::runInBackground, FIRST.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        this.timer = scheduler.scheduleWithFixedDelay(backgroundRun::trigger, FIRST.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The process-wide pruner of the ledger's database, set to this config's {@code state.retention} (a reload changes it). */
@@ -80,28 +79,11 @@ public final class LedgerRetention implements AutoCloseable {
         return retention;
     }
 
-    private void runInBackground() {
-        if (retention == null || !running.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            blocking.execute(() -> {
-                try {
-                    prune(true);
-                } finally {
-                    running.set(false);
-                }
-            });
-        } catch (RuntimeException e) { // executor shut down
-            running.set(false);
-        }
-    }
-
     /**
      * Deletes every row of a whole hour that ended {@code retention} ago or earlier, on the calling thread (blocking).
-     * Returns the rows deleted; 0 without a retention. {@code rest}: pause between chunks (false in tests).
+     * Returns the rows deleted; 0 without a retention.
      */
-    synchronized long prune(boolean rest) {
+    synchronized long prune() {
         Duration keep = retention;
         if (keep == null || closed) {
             return 0;
@@ -110,7 +92,6 @@ public final class LedgerRetention implements AutoCloseable {
         long started = System.nanoTime();
         long total = 0;
         try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(delete)) {
-            c.setAutoCommit(true);
             ps.setLong(1, cutoff);
             ps.setInt(2, chunk);
             int n;
@@ -119,7 +100,7 @@ public final class LedgerRetention implements AutoCloseable {
                 n = ps.executeUpdate();
                 total += n;
                 pruned.increment(n);
-                if (rest && n == chunk) {
+                if (n == chunk) {
                     TimeUnit.NANOSECONDS.sleep(Math.max(TimeUnit.MILLISECONDS.toNanos(10), System.nanoTime() - chunkStarted));
                 }
             } while (n == chunk && !closed);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tollgate.core.config.GatewayConfig;
 import io.tollgate.core.filter.FilterServices;
+import io.tollgate.core.filter.OneAtATime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,7 +18,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +44,12 @@ public final class LedgerWriter implements AutoCloseable {
             + " cache_status, attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private final LedgerDatabase db;
-    private final Executor blocking;
     private final int capacity;
     private final ConcurrentLinkedQueue<LedgerRow> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     /** Rows taken from the queue but not yet committed; touched only under {@code this}. */
     private final List<LedgerRow> pending = new ArrayList<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final OneAtATime backgroundFlush;
     private final DropWarnings dropWarnings = new DropWarnings(Duration.ofSeconds(10));
     private final Counter dropped;
     private final Counter written;
@@ -60,7 +59,7 @@ public final class LedgerWriter implements AutoCloseable {
     public LedgerWriter(LedgerDatabase db, Executor blocking, ScheduledExecutorService scheduler, Duration flushInterval,
                         int capacity, MeterRegistry registry) {
         this.db = db;
-        this.blocking = blocking;
+        this.backgroundFlush = new OneAtATime(blocking, this::flush);
         this.capacity = capacity;
         this.dropped = Counter.builder("gateway.ledger.dropped").description("Ledger rows dropped because the write queue was full")
                 .register(registry);
@@ -68,7 +67,7 @@ public final class LedgerWriter implements AutoCloseable {
         Gauge.builder("gateway.ledger.queued", queued, AtomicInteger::get).description("Ledger rows waiting to be written")
                 .register(registry);
         long ms = Math.max(1, flushInterval.toMillis());
-        this.timer = scheduler.scheduleWithFixedDelay(this::scheduleFlush, ms, ms, TimeUnit.MILLISECONDS);
+        this.timer = scheduler.scheduleWithFixedDelay(backgroundFlush::trigger, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     /** The process-wide writer (and database) for this config; interval and database are fixed at first use. */
@@ -93,8 +92,8 @@ public final class LedgerWriter implements AutoCloseable {
             return drop(row, "write queue full (" + capacity + ")");
         }
         queue.offer(row);
-        if (n >= BATCH && !flushScheduled.get()) {
-            scheduleFlush();
+        if (n >= BATCH && !backgroundFlush.underway()) {
+            backgroundFlush.trigger();
         }
         return true;
     }
@@ -112,22 +111,6 @@ public final class LedgerWriter implements AutoCloseable {
     /** Rows waiting in the queue (not counting a batch being written). */
     public int queued() {
         return queued.get();
-    }
-
-    private void scheduleFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
-            try {
-                blocking.execute(() -> {
-                    try {
-                        flush();
-                    } finally {
-                        flushScheduled.set(false);
-                    }
-                });
-            } catch (RuntimeException e) { // executor shut down
-                flushScheduled.set(false);
-            }
-        }
     }
 
     /** Writes every queued row now, on the calling thread (blocking). Returns rows committed; keeps them pending on failure. */

@@ -1,6 +1,7 @@
 package io.tollgate.core.state;
 
 import io.tollgate.core.filter.DefaultFilterServices;
+import io.tollgate.core.filter.OneAtATime;
 import io.tollgate.core.ledger.LedgerDatabase;
 import java.sql.Connection;
 import java.time.Duration;
@@ -8,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,13 +27,17 @@ public final class StoreHealth implements AutoCloseable {
     }
 
     private final DefaultFilterServices services;
-    private final AtomicBoolean probing = new AtomicBoolean();
+    private final OneAtATime probes;
     private final ScheduledFuture<?> timer;
     private volatile @Nullable Status ledger;
     private volatile @Nullable Status redis;
 
     public StoreHealth(DefaultFilterServices services) {
         this.services = services;
+        this.probes = new OneAtATime(services.blockingExecutor(), () -> {
+            probeLedger();
+            probeRedis();
+        });
         this.timer = services.scheduler().scheduleWithFixedDelay(this::probe, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -57,21 +61,7 @@ public final class StoreHealth implements AutoCloseable {
 
     /** Starts one round unless the previous one is still waiting on a store. */
     void probe() {
-        if (!probing.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            services.blockingExecutor().execute(() -> {
-                try {
-                    probeLedger();
-                    probeRedis();
-                } finally {
-                    probing.set(false);
-                }
-            });
-        } catch (RuntimeException e) { // executor shut down
-            probing.set(false);
-        }
+        probes.trigger();
     }
 
     private void probeLedger() {

@@ -353,10 +353,10 @@ abstract class LedgerContract {
         writer.flush();
         MutableClock clock = new MutableClock(Instant.parse("2026-01-16T13:30:00Z"));
         LedgerRetention retention = new LedgerRetention(db, clock, Runnable::run, scheduler, registry, 7);
-        assertThat(retention.prune(false)).as("no retention: rows kept").isZero();
+        assertThat(retention.prune()).as("no retention: rows kept").isZero();
 
         retention.retain(Duration.ofDays(1));   // a day before 13:30 is 13:00's hour: 11:30 to 12:59 go, 13 chunks of 7
-        assertThat(retention.prune(false)).isEqualTo(90);
+        assertThat(retention.prune()).isEqualTo(90);
         assertThat(count()).isEqualTo(90);
         assertThat(registry.counter("gateway.ledger.pruned").count()).isEqualTo(90);
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
@@ -371,15 +371,15 @@ abstract class LedgerContract {
         assertThat(byKey(reader.report("key", from, to))).usingRecursiveComparison().isEqualTo(expected(rows, from, to));
         assertThat(reader.spendSince(SpendReader.Scope.KEY, from).get("k1")).isEqualTo(expected(rows, from, to).get("k1")[0]);
 
-        assertThat(retention.prune(false)).as("nothing left to delete").isZero();
+        assertThat(retention.prune()).as("nothing left to delete").isZero();
         clock.advance(Duration.ofMinutes(29));   // 13:59: still 13:00's hour
-        assertThat(retention.prune(false)).isZero();
+        assertThat(retention.prune()).isZero();
         clock.advance(Duration.ofMinutes(1));
-        assertThat(retention.prune(false)).isEqualTo(60);
+        assertThat(retention.prune()).isEqualTo(60);
         retention.close();
         writer.enqueue(row("late", Instant.parse("2026-01-15T10:00:00Z"), "k1", null, null, Map.of(), "gpt-4o", 1));
         writer.flush();
-        assertThat(retention.prune(false)).as("closed: no more runs").isZero();
+        assertThat(retention.prune()).as("closed: no more runs").isZero();
     }
 
     @Test
